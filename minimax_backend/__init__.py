@@ -1,0 +1,20 @@
+"""A client for MiniMax's text chat APIs (chatcompletion_v2 and chatcompletion_pro).
+
+Knows nothing about any UI: give it a `ChatRequest`, iterate `MiniMaxClient.stream()`.
+"""
+from .cancel import CancelToken
+from .client import MiniMaxClient
+from .errors import (APIConnectionError, APITimeoutError, AuthenticationError, BadRequestError,
+                     ContentFilteredError, ContextTooLongError, MiniMaxError, QuotaError,
+                     RateLimitError, ResponseFormatError, ServerError, ValidationError)
+from .settings import REGIONS, Settings
+from .types import (ChatRequest, ChatResult, Finish, Message, ReasoningDelta, StreamEvent,
+                    TextDelta, Usage)
+
+__all__ = [
+    "APIConnectionError", "APITimeoutError", "AuthenticationError", "BadRequestError",
+    "CancelToken", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
+    "Finish", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
+    "RateLimitError", "ReasoningDelta", "ResponseFormatError", "ServerError", "Settings",
+    "StreamEvent", "TextDelta", "Usage", "ValidationError",
+]

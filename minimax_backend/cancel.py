@@ -1,0 +1,110 @@
+"""Cancelling a request from another thread, even while it waits on a silent upstream.
+
+A thread blocked in `recv()` only wakes when data arrives, the read timeout expires or the
+socket is shut down. `CancelToken.cancel()` does the last: every socket a request opens or
+reuses while a token is current is registered with it, and cancelling shuts them down.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+_current = threading.local()
+
+
+class CancelToken:
+    """Thread-safe cancellation of one call; `cancel()` may come from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._event = threading.Event()
+        self._sockets: list[socket.socket] = []
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        """Stop the call: shut down its sockets so a blocked read returns at once."""
+        with self._lock:
+            self._event.set()
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shutdown(sock)
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True if cancelled meanwhile."""
+        return self._event.wait(seconds)
+
+    def attach(self, sock: socket.socket | None) -> None:
+        """Register a socket in use by this call (shut at once if already cancelled)."""
+        if sock is None:
+            return
+        with self._lock:
+            if not self._event.is_set():
+                if sock not in self._sockets:
+                    self._sockets.append(sock)
+                return
+        _shutdown(sock)
+
+    def __enter__(self) -> "CancelToken":
+        _current.token = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.token = None
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, also for TLS sockets: it wakes a reader in another
+        # thread without touching the TLS state that reader is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def _attach_current(sock: socket.socket | None) -> None:
+    token = getattr(_current, "token", None)
+    if token is not None:
+        token.attach(sock)
+
+
+class _Connection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach_current(self.sock)
+
+    def request(self, *args, **kwargs):  # a kept-alive connection is reused: attach it too
+        _attach_current(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _TLSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _attach_current(self.sock)
+
+    def request(self, *args, **kwargs):
+        _attach_current(self.sock)
+        return super().request(*args, **kwargs)
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
+class CancellableAdapter(HTTPAdapter):
+    """A requests adapter whose connections register with the current CancelToken."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}

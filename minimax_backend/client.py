@@ -1,0 +1,234 @@
+"""The MiniMax client: one streaming loop and one plain call for both API dialects."""
+from __future__ import annotations
+
+import http.client
+import json
+import random
+from types import ModuleType
+from typing import Iterator
+
+import requests
+import urllib3
+
+from . import codec_pro, codec_v2
+from .cancel import CancellableAdapter, CancelToken
+from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, ResponseFormatError,
+                     RETRYABLE_CODES, ValidationError, check_base_resp, error_for_http,
+                     summarize_body)
+from .models import PRO
+from .reply import ReplyAssembler, decode_stream
+from .settings import Settings
+from .types import ChatRequest, ChatResult, ReasoningDelta, StreamEvent, TextDelta
+
+CODECS: dict[str, ModuleType] = {"v2": codec_v2, "pro": codec_pro}
+MAX_ERROR_BODY = 64 * 1024
+MAX_BACKOFF = 8.0
+
+
+class MiniMaxClient:
+    """Talks to one MiniMax account. Safe to share between threads; one keep-alive pool."""
+
+    def __init__(self, settings: Settings, *, retry_backoff: float = 0.5,
+                 pool_size: int = 64) -> None:
+        self.settings = settings
+        self.retry_backoff = retry_backoff
+        self._session = requests.Session()
+        adapter = CancellableAdapter(pool_connections=4, pool_maxsize=pool_size)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self._session.close()
+
+    def stream(self, request: ChatRequest, cancel: CancelToken | None = None
+               ) -> Iterator[StreamEvent]:
+        """Yield the reply as TextDelta / ReasoningDelta / Usage events, then one Finish.
+
+        Raises a MiniMaxError on failure, possibly after some deltas. Retries only while
+        nothing has been yielded. After `cancel.cancel()` it ends quietly, with no Finish.
+        """
+        cancel = cancel or CancelToken()
+        codec = self._codec_for(request)
+        body = codec.encode(request, stream=True)
+        attempt = 0
+        while True:
+            produced = False
+            try:
+                for event in self._stream_once(codec, body, cancel):
+                    produced = produced or isinstance(event, (TextDelta, ReasoningDelta))
+                    yield event
+                return
+            except MiniMaxError as err:
+                if cancel.cancelled:
+                    return
+                if produced or not self._should_retry(err, attempt):
+                    raise
+                attempt += 1
+                if cancel.wait(self._backoff(attempt, err)):
+                    return
+
+    def complete(self, request: ChatRequest, cancel: CancelToken | None = None) -> ChatResult:
+        """The whole reply in one call (`stream: false`)."""
+        cancel = cancel or CancelToken()
+        codec = self._codec_for(request)
+        body = codec.encode(request, stream=False)
+        attempt = 0
+        while True:
+            try:
+                return self._complete_once(codec, body, cancel)
+            except MiniMaxError as err:
+                if not self._should_retry(err, attempt) or cancel.wait(self._backoff(attempt + 1, err)):
+                    raise
+                attempt += 1
+
+    # -- one attempt -------------------------------------------------------------------
+
+    def _stream_once(self, codec: ModuleType, body: dict, cancel: CancelToken
+                     ) -> Iterator[StreamEvent]:
+        response = self._post(codec, body, cancel, stream=True)
+        try:
+            trace_id = _trace_id(response)
+            if "text/event-stream" not in response.headers.get("Content-Type", ""):
+                # Errors for stream requests may come as a plain JSON body.
+                assembler = ReplyAssembler(trace_id)
+                obj = _json_body(response, trace_id)
+                warning = check_base_resp(obj, trace_id=trace_id)
+                yield from assembler.add(codec.decode_body(obj), warning)
+                yield from assembler.finish()
+                return
+            yield from decode_stream(codec, _byte_chunks(response), trace_id, cancel)
+        except _NETWORK_ERRORS as exc:
+            if not cancel.cancelled:
+                raise _network_error(exc, _trace_id(response)) from None
+        finally:
+            response.close()
+
+    def _complete_once(self, codec: ModuleType, body: dict, cancel: CancelToken) -> ChatResult:
+        response = self._post(codec, body, cancel, stream=False)
+        try:
+            trace_id = _trace_id(response)
+            obj = _json_body(response, trace_id)
+            assembler = ReplyAssembler(trace_id)
+            warning = check_base_resp(obj, trace_id=trace_id)
+            for _ in assembler.add(codec.decode_body(obj), warning):
+                pass
+            return assembler.result()
+        finally:
+            response.close()
+
+    def _post(self, codec: ModuleType, body: dict, cancel: CancelToken, *, stream: bool
+              ) -> requests.Response:
+        settings = self.settings
+        headers = {"Authorization": f"Bearer {settings.api_key}",
+                   "Content-Type": "application/json"}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+        try:
+            with cancel:
+                response = self._session.post(
+                    settings.url + codec.PATH, params=codec.params(settings.group_id),
+                    data=json.dumps(body, ensure_ascii=False).encode("utf-8"), headers=headers,
+                    stream=True, timeout=(settings.connect_timeout, settings.read_timeout))
+        except requests.exceptions.RequestException as exc:
+            if cancel.cancelled:
+                raise APIConnectionError("cancelled") from None
+            raise _network_error(exc, "") from None
+        if response.status_code != 200:
+            try:
+                text = _read_limited(response)
+            except requests.exceptions.RequestException:
+                text = ""
+            finally:
+                response.close()
+            err = error_for_http(response.status_code, text, trace_id=_trace_id(response))
+            err.retry_after = _seconds(response.headers.get("Retry-After"))
+            raise err
+        return response
+
+    def _codec_for(self, request: ChatRequest) -> ModuleType:
+        if not self.settings.api_key:
+            raise ValidationError("MINIMAX_API_KEY", "no MiniMax API key: set MINIMAX_API_KEY",
+                                  "未设置 MiniMax API Key：请设置 MINIMAX_API_KEY")
+        if request.api == PRO and not self.settings.group_id:
+            raise ValidationError("MINIMAX_GROUP_ID",
+                                  "the pro API needs your GroupId: set MINIMAX_GROUP_ID",
+                                  "pro 接口需要 GroupId：请设置 MINIMAX_GROUP_ID")
+        return CODECS[request.api]
+
+    # -- retry policy ------------------------------------------------------------------
+
+    def _should_retry(self, err: MiniMaxError, attempt: int) -> bool:
+        if attempt >= self.settings.max_retries:
+            return False
+        if isinstance(err, (APIConnectionError, APITimeoutError)) and err.code is None:
+            return True
+        if err.code is not None:
+            return err.code in RETRYABLE_CODES
+        return err.http_status == 429 or (err.http_status or 0) >= 500
+
+    def _backoff(self, attempt: int, err: MiniMaxError) -> float:
+        delay = self.retry_backoff * 2 ** (attempt - 1)
+        retry_after = getattr(err, "retry_after", None)
+        if retry_after:
+            delay = max(delay, retry_after)
+        return min(MAX_BACKOFF, delay) * random.uniform(0.8, 1.2)
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+
+
+def _trace_id(response: requests.Response | None) -> str:
+    return response.headers.get("Trace-Id", "") if response is not None else ""
+
+
+def _byte_chunks(response: requests.Response) -> Iterator[bytes]:
+    """Bytes as they arrive: one HTTP chunk at a time, or whatever one read returns."""
+    raw = response.raw
+    if raw.chunked and raw.supports_chunked_reads():
+        yield from raw.read_chunked(None, decode_content=True)
+        return
+    while chunk := raw.read1(65536, decode_content=True):
+        yield chunk
+
+
+def _read_limited(response: requests.Response) -> str:
+    data = b""
+    for chunk in response.iter_content(8192):
+        data += chunk
+        if len(data) >= MAX_ERROR_BODY:
+            break
+    return data.decode("utf-8", errors="replace")
+
+
+def _json_body(response: requests.Response, trace_id: str) -> dict:
+    text = _read_limited(response)
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        raise ResponseFormatError(f"the reply is not JSON: {summarize_body(text)}",
+                                  http_status=response.status_code, trace_id=trace_id) from None
+    if not isinstance(obj, dict):
+        raise ResponseFormatError("the reply is not a JSON object", trace_id=trace_id)
+    return obj
+
+
+# Reading the raw stream surfaces urllib3's and the socket's own errors, not requests'.
+_NETWORK_ERRORS = (requests.exceptions.RequestException, urllib3.exceptions.HTTPError,
+                   http.client.HTTPException, OSError)
+
+
+def _network_error(exc: Exception, trace_id: str) -> MiniMaxError:
+    if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError,
+                        TimeoutError)):
+        return APITimeoutError("no data from MiniMax within the read timeout", trace_id=trace_id)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return APIConnectionError("timed out connecting to MiniMax", trace_id=trace_id)
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError,
+                        http.client.IncompleteRead)):
+        return APIConnectionError("the connection dropped in the middle of the reply",
+                                  trace_id=trace_id)
+    return APIConnectionError(f"could not reach MiniMax ({type(exc).__name__})", trace_id=trace_id)

@@ -1,0 +1,131 @@
+"""Small immutable values shared by the client, the codecs, the emulator and the UI."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from .errors import ValidationError
+from .models import APIS, PRO, spec_for
+
+USER = "user"
+ASSISTANT = "assistant"
+ROLES = (USER, ASSISTANT)
+
+MAX_NAME_CHARS = 64
+
+
+@dataclass(frozen=True)
+class Message:
+    """One conversation turn. For an assistant turn, `content` is the raw reply as MiniMax
+    sent it (an M2 `<think>…</think>` prefix included), because MiniMax asks to get it back."""
+
+    role: str
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValidationError("messages", f"role must be one of {ROLES}, got {self.role!r}",
+                                  f"角色必须是 {ROLES} 之一，收到 {self.role!r}")
+        if not isinstance(self.content, str):
+            raise ValidationError("messages", "message content must be text", "消息内容必须是文本")
+
+
+def _check_unit_interval(name: str, value: float) -> None:
+    # MiniMax rejects 0 (error 2013) and anything above 1, unlike OpenAI's 0–2.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ValidationError(name, f"{name} must be greater than 0 and at most 1 (got {value!r})",
+                              f"{name} 必须大于 0 且不超过 1（当前为 {value!r}）")
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """Everything needed for one chat call, validated once at construction."""
+
+    messages: tuple[Message, ...]
+    model: str
+    api: str = "v2"
+    system: str = ""
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_tokens: int = 2048
+    bot_name: str = "MM智能助理"  # pro only: the persona's sender_name
+    user_name: str = "用户"  # pro only: the user's sender_name
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "messages", tuple(self.messages))
+        if self.api not in APIS:
+            raise ValidationError("api", f"api must be one of {APIS} (got {self.api!r})",
+                                  f"API 类型必须是 {APIS} 之一（当前为 {self.api!r}）")
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise ValidationError("model", "choose a model", "请选择模型")
+        _check_unit_interval("temperature", self.temperature)
+        _check_unit_interval("top_p", self.top_p)
+        limit = spec_for(self.model).max_output_tokens
+        if isinstance(self.max_tokens, bool) or not isinstance(self.max_tokens, int) \
+                or not 1 <= self.max_tokens <= limit:
+            raise ValidationError(
+                "max_tokens", f"max_tokens must be a whole number from 1 to {limit} for {self.model} "
+                f"(got {self.max_tokens!r})",
+                f"{self.model} 的最大输出 token 数必须是 1 到 {limit} 之间的整数（当前为 {self.max_tokens!r}）")
+        if not self.messages or self.messages[-1].role != USER:
+            raise ValidationError("messages", "the conversation must end with a user message",
+                                  "对话必须以用户消息结尾")
+        if not self.messages[-1].content.strip():
+            raise ValidationError("messages", "the message is empty", "消息不能为空")
+        if self.api == PRO:
+            for name, value in (("bot_name", self.bot_name), ("user_name", self.user_name)):
+                if not value.strip() or len(value) > MAX_NAME_CHARS:
+                    raise ValidationError(name, f"{name} must be 1 to {MAX_NAME_CHARS} characters",
+                                          f"{name} 必须为 1 到 {MAX_NAME_CHARS} 个字符")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token counts as MiniMax reports them (0 where it reports none)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasoning_tokens: int = 0
+    total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of the answer, to append to what was shown."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReasoningDelta:
+    """A piece of the model's thinking, never part of the answer."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The end of a reply: why it ended and everything a caller may keep about it.
+
+    `raw_content` is the assistant turn to send back next time; `filtered` is MiniMax's
+    "soft block" (status 0 but input or output flagged sensitive); `warning` is a non-fatal
+    `status_msg` such as an unknown-field notice."""
+
+    reason: str
+    raw_content: str
+    usage: Usage | None = None
+    trace_id: str = ""
+    warning: str = ""
+    filtered: bool = False
+
+
+StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish]
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """A whole reply from a non-streaming call (or a stream collected to its end)."""
+
+    text: str
+    reasoning: str
+    finish: Finish
