@@ -1,0 +1,110 @@
+"""Validation before sending, settings, and how each codec encodes a conversation."""
+from __future__ import annotations
+
+import pytest
+
+from minimax_backend import codec_pro, codec_v2
+from minimax_backend.errors import ValidationError
+from minimax_backend.settings import Settings
+from minimax_backend.types import ChatRequest, Message
+
+TURNS = (Message("user", "你好"), Message("assistant", "<think>hm</think>\n\n你好！"),
+         Message("user", "再见"))
+
+
+def request(**kw):
+    values = dict(messages=TURNS, model="MiniMax-M2.7", system="你是助手", temperature=0.7,
+                  top_p=0.9, max_tokens=1000)
+    values.update(kw)
+    return ChatRequest(**values)
+
+
+@pytest.mark.parametrize("field,value,needle", [
+    ("temperature", 0, "temperature must be greater than 0 and at most 1 (got 0)"),
+    ("temperature", 1.5, "temperature must be greater than 0 and at most 1 (got 1.5)"),
+    ("top_p", 0.0, "top_p must be greater than 0 and at most 1 (got 0.0)"),
+    ("top_p", -1, "top_p must be greater than 0 and at most 1"),
+    ("max_tokens", 0, "max_tokens must be a whole number from 1 to 131072 for MiniMax-M2.7 (got 0)"),
+    ("max_tokens", 200000, "from 1 to 131072"),
+    ("max_tokens", 2.5, "whole number"),
+    ("api", "v3", "api must be one of ('v2', 'pro')"),
+    ("model", " ", "choose a model"),
+    ("messages", (Message("user", "  "),), "the message is empty"),
+    ("messages", (), "must end with a user message"),
+    ("messages", TURNS[:2], "must end with a user message"),
+])
+def test_invalid_requests_name_the_field_and_range(field, value, needle):
+    with pytest.raises(ValidationError) as info:
+        request(**{field: value})
+    assert info.value.field == field and needle in info.value.message
+    assert info.value.advice("zh") != info.value.message  # a Chinese message too
+
+
+def test_model_limit_depends_on_the_model():
+    assert request(model="MiniMax-M1", max_tokens=40000).max_tokens == 40000
+    with pytest.raises(ValidationError, match="from 1 to 40000"):
+        request(model="MiniMax-M1", max_tokens=40001)
+
+
+def test_bad_role_is_rejected():
+    with pytest.raises(ValidationError, match="role"):
+        Message("system", "x")
+
+
+def test_v2_encoding_sends_system_and_raw_assistant_turns():
+    body = codec_v2.encode(request(), stream=True)
+    assert body == {
+        "model": "MiniMax-M2.7",
+        "messages": [{"role": "system", "content": "你是助手"},
+                     {"role": "user", "content": "你好"},
+                     {"role": "assistant", "content": "<think>hm</think>\n\n你好！"},
+                     {"role": "user", "content": "再见"}],
+        "stream": True, "max_tokens": 1000, "temperature": 0.7, "top_p": 0.9}
+    assert codec_v2.params("123") == {}  # never a GroupId on v2
+
+
+def test_v2_without_system_prompt_sends_no_system_message():
+    assert codec_v2.encode(request(system=" "), stream=False)["messages"][0]["role"] == "user"
+
+
+def test_pro_encoding_uses_senders_bot_setting_and_reply_constraints():
+    body = codec_pro.encode(request(api="pro", model="abab6.5s-chat", bot_name="小M",
+                                    user_name="小明"), stream=False)
+    assert body == {
+        "model": "abab6.5s-chat",
+        "messages": [{"sender_type": "USER", "sender_name": "小明", "text": "你好"},
+                     {"sender_type": "BOT", "sender_name": "小M", "text": "<think>hm</think>\n\n你好！"},
+                     {"sender_type": "USER", "sender_name": "小明", "text": "再见"}],
+        "bot_setting": [{"bot_name": "小M", "content": "你是助手"}],
+        "reply_constraints": {"sender_type": "BOT", "sender_name": "小M"},
+        "stream": False, "tokens_to_generate": 1000, "temperature": 0.7, "top_p": 0.9,
+        "mask_sensitive_info": False}
+    assert codec_pro.params("123") == {"GroupId": "123"}
+
+
+def test_pro_without_system_prompt_uses_a_default_persona():
+    body = codec_pro.encode(request(api="pro", model="abab6.5s-chat", system=""), stream=True)
+    assert body["bot_setting"][0]["content"] == codec_pro.DEFAULT_PERSONA
+
+
+def test_pro_names_are_validated():
+    with pytest.raises(ValidationError, match="bot_name"):
+        request(api="pro", model="abab6.5s-chat", bot_name=" ")
+
+
+def test_settings_from_env_and_overrides():
+    env = {"MINIMAX_API_KEY": " sk-secret ", "MINIMAX_REGION": "global", "MINIMAX_GROUP_ID": "42"}
+    settings = Settings.from_env(env)
+    assert (settings.api_key, settings.url, settings.group_id) == ("sk-secret", "https://api.minimax.io", "42")
+    assert Settings.from_env({}).url == "https://api.minimaxi.com"  # cn by default
+    assert Settings.from_env(env, base_url="http://127.0.0.1:1/").url == "http://127.0.0.1:1"
+    assert Settings.from_env(env, region=None).region == "global"  # None does not override
+    assert "sk-secret" not in repr(settings) and "<set>" in repr(settings)
+
+
+@pytest.mark.parametrize("env,field", [({"MINIMAX_REGION": "eu"}, "MINIMAX_REGION"),
+                                       ({"MINIMAX_GROUP_ID": "abc"}, "MINIMAX_GROUP_ID")])
+def test_bad_settings_name_the_variable(env, field):
+    with pytest.raises(ValidationError) as info:
+        Settings.from_env(env)
+    assert info.value.field == field and field in info.value.message
