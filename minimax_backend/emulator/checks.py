@@ -1,0 +1,223 @@
+"""Request checking the way MiniMax does it: a refusal is a business error, not an HTTP one.
+
+`check_access` and `check_call` raise `Rejected(code, status_msg)`; the server turns that
+into an HTTP-200 body (or a single stream event) whose `base_resp` carries the code.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..models import PRO, V2, spec_for
+
+# status_msg texts as MiniMax words them (or close to it) for injected errors.
+STATUS_MESSAGES = {
+    1000: "unknown error",
+    1001: "request timeout",
+    1002: "rate limit exceeded(RPM)",
+    1004: "cookie is missing, log in again",
+    1008: "insufficient balance",
+    1013: "internal service error",
+    1024: "internal error",
+    1026: "input new_sensitive",
+    1027: "output new_sensitive",
+    1033: "system error",
+    1039: "token limit exceeded(TPM)",
+    1041: "conn limit exceeded",
+    1042: "illegal characters exceeded limit",
+    2013: "invalid params",
+    2045: "rate growth limit exceeded",
+    2049: "invalid api key",
+    2056: "usage limit exceeded",
+    2061: "your current token plan not support model",
+}
+
+_V2_FIELDS = {"model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens",
+              "temperature", "top_p", "tool_choice", "tools", "mask_sensitive_info",
+              "response_format", "reasoning_split", "n"}
+_PRO_FIELDS = {"model", "messages", "bot_setting", "reply_constraints", "stream", "tokens_to_generate",
+               "temperature", "top_p", "mask_sensitive_info", "sample_messages", "plugins",
+               "functions", "function_call", "skip_info_mask"}
+_V2_ROLES = ("system", "user", "assistant", "tool")
+PRO_DEFAULT_TOKENS = 256  # MiniMax's default for tokens_to_generate: long answers get cut
+
+
+class Rejected(Exception):
+    """MiniMax refuses the request with this `base_resp`."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def status_message(code: int) -> str:
+    """A MiniMax-like status_msg for an error code."""
+    return STATUS_MESSAGES.get(code, f"error {code}")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One accepted chat request, reduced to what the reply and its frames need."""
+
+    api: str
+    model: str
+    stream: bool
+    temperature: float | None  # None: not sent, the model default applies
+    top_p: float | None
+    max_tokens: int  # the effective output budget
+    max_tokens_sent: bool
+    system: str
+    last_user: str
+    message_count: int
+    prompt_chars: int
+    include_usage: bool = False
+    mask: bool = False
+    bot_name: str = ""  # pro: who answers
+    warning: str = ""  # status_msg for a status_code-0 warning
+
+
+def check_access(api: str, headers: Mapping[str, str], query: Mapping[str, str],
+                 api_keys: tuple[str, ...], group_id: str) -> None:
+    """Auth and GroupId, checked before the body like the real gateway does."""
+    scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    if not token:
+        raise Rejected(1004, "cookie is missing, log in again")
+    if api_keys and token not in api_keys:
+        raise Rejected(2049, "invalid api key")
+    group = query.get("GroupId")
+    if api == PRO:
+        if not group or not group.isdigit() or (group_id and group != group_id):
+            raise Rejected(1004, "token not match group")
+    elif group is not None and group_id and group != group_id:
+        # v2 needs no GroupId, but one of another account is still refused.
+        raise Rejected(1004, "token not match group")
+
+
+def parse_body(raw: bytes) -> dict:
+    """The JSON object of a request body."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise Rejected(2013, "invalid params, request body is not valid json") from None
+    if not isinstance(body, dict):
+        raise Rejected(2013, "invalid params, request body must be a json object")
+    return body
+
+
+def _invalid(detail: str) -> Rejected:
+    return Rejected(2013, f"invalid params, {detail}")
+
+
+def _unit(body: dict, name: str) -> float | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    # (0, 1]: MiniMax rejects 0, unlike OpenAI's [0, 2].
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise _invalid(f"{name} must be in (0, 1], got {value!r}")
+    return float(value)
+
+
+def _budget(body: dict, names: tuple[str, ...], default: int) -> tuple[int, bool]:
+    for name in names:
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _invalid(f"{name} must be an integer of at least 1, got {value!r}")
+        return value, True
+    return default, False
+
+
+def _text(content: object) -> str:
+    """The text of a v2 content: a string or a list of {type: "text"} parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict)
+                       and isinstance(p.get("text"), str))
+    return ""
+
+
+def _warning(body: dict, known: set[str]) -> str:
+    # MiniMax decodes with Go's DisallowUnknownFields but still serves the call.
+    unknown = [name for name in body if name not in known]
+    return f'Invalid parameters detected, json: unknown field "{unknown[0]}"' if unknown else ""
+
+
+def _model(body: dict) -> str:
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise _invalid("model is required")
+    return model
+
+
+def _messages(body: dict) -> list:
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _invalid("messages is empty")
+    if not all(isinstance(m, dict) for m in messages):
+        raise _invalid("each message must be an object")
+    return messages
+
+
+def check_call(api: str, body: dict) -> Call:
+    """Validate a request body of either API; raise Rejected(2013, ...) naming the field."""
+    return _check_pro(body) if api == PRO else _check_v2(body)
+
+
+def _check_v2(body: dict) -> Call:
+    model, messages = _model(body), _messages(body)
+    for i, message in enumerate(messages):
+        if message.get("role") not in _V2_ROLES:
+            raise _invalid(f"messages[{i}].role must be one of {'|'.join(_V2_ROLES)}")
+    if body.get("tool_choice") not in (None, "none", "auto"):
+        raise _invalid('tool_choice must be "none" or "auto"')
+    temperature, top_p = _unit(body, "temperature"), _unit(body, "top_p")
+    budget, sent = _budget(body, ("max_tokens", "max_completion_tokens"),
+                           spec_for(model).default_max_tokens)
+    texts = [_text(m.get("content")) for m in messages]
+    users = [t for m, t in zip(messages, texts) if m["role"] == "user"]
+    options = body.get("stream_options")
+    return Call(
+        api=V2, model=model, stream=body.get("stream") is True, temperature=temperature,
+        top_p=top_p, max_tokens=budget, max_tokens_sent=sent,
+        system="\n".join(t for m, t in zip(messages, texts) if m["role"] == "system"),
+        last_user=users[-1] if users else "", message_count=len(messages),
+        prompt_chars=sum(map(len, texts)),
+        include_usage=isinstance(options, dict) and options.get("include_usage") is True,
+        mask=body.get("mask_sensitive_info") is True, warning=_warning(body, _V2_FIELDS))
+
+
+def _check_pro(body: dict) -> Call:
+    model, messages = _model(body), _messages(body)
+    for i, message in enumerate(messages):
+        name = message.get("sender_name")
+        if not isinstance(name, str) or not name:
+            raise _invalid(f"messages[{i}].sender_name is required")
+    bots = body.get("bot_setting")
+    if not isinstance(bots, list) or not bots or not all(
+            isinstance(b, dict) and isinstance(b.get("bot_name"), str)
+            and isinstance(b.get("content"), str) for b in bots):
+        raise _invalid("bot_setting is required: a list of {bot_name, content}")
+    constraints = body.get("reply_constraints")
+    if not isinstance(constraints, dict):
+        raise _invalid("reply_constraints is required")
+    persona = {b["bot_name"]: b["content"] for b in bots}
+    bot_name = constraints.get("sender_name")
+    if bot_name not in persona:
+        raise _invalid("reply_constraints.sender_name must be one of the bot_setting bot_name values")
+    temperature, top_p = _unit(body, "temperature"), _unit(body, "top_p")
+    budget, sent = _budget(body, ("tokens_to_generate",), PRO_DEFAULT_TOKENS)
+    texts = [m.get("text") if isinstance(m.get("text"), str) else "" for m in messages]
+    users = [t for m, t in zip(messages, texts) if m.get("sender_type") == "USER"]
+    return Call(
+        api=PRO, model=model, stream=body.get("stream") is True, temperature=temperature,
+        top_p=top_p, max_tokens=budget, max_tokens_sent=sent, system=persona[bot_name],
+        last_user=users[-1] if users else "", message_count=len(messages),
+        prompt_chars=sum(map(len, texts)) + sum(map(len, persona.values())),
+        mask=body.get("mask_sensitive_info") is not False, bot_name=bot_name,
+        warning=_warning(body, _PRO_FIELDS))

@@ -1,0 +1,191 @@
+"""The emulator's HTTP face: MiniMax's two chat endpoints, plus a queue for one-shot faults.
+
+A chat request goes: record it → pick its faults → (injected HTTP error | injected business
+error | real checks) → the reply, as one JSON body or an event stream.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ..models import PRO, REASONING_NONE, V2, spec_for
+from .checks import Rejected, check_access, check_call, parse_body, status_message
+from .faults import HEADER, Faults, FaultSyntaxError
+from .frames import Envelope, dumps, error_body, http_error_page, new_id, pro_final, v2_completion
+from .replies import compose_reply
+from .response import ScriptedResponse
+from .script import body_steps, chat_events, failing_events, sse_steps
+from .state import EmulatorState, RecordedRequest
+
+V2_PATH = "/v1/text/chatcompletion_v2"
+PRO_PATH = "/v1/text/chatcompletion_pro"
+FAULTS_PATH = "/_emulator/faults"
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class _Out:
+    """How one response is sent: its trace id, faults, pacing and shutdown signal."""
+
+    trace_id: str
+    faults: Faults
+    interval: float
+    stopping: asyncio.Event | None
+
+    def _send(self, status: int, content_type: str, steps, extra=()) -> ScriptedResponse:
+        headers = [("Content-Type", content_type), ("Trace-Id", self.trace_id), *extra]
+        return ScriptedResponse(status, headers, steps, stopping=self.stopping,
+                                head_delay=self.faults.stall_before_headers)
+
+    def body(self, payload: dict | str, status: int = 200, content_type: str = JSON_TYPE,
+             extra=()) -> ScriptedResponse:
+        text = payload if isinstance(payload, str) else dumps(payload)
+        data = text.encode()
+        headers = [("Content-Length", str(len(data))), *extra]
+        return self._send(status, content_type, body_steps(data, self.faults), headers)
+
+    def stream(self, events) -> ScriptedResponse:
+        return self._send(200, "text/event-stream", sse_steps(events, self.faults, self.interval),
+                          [("Cache-Control", "no-cache")])
+
+
+def _http_fault(out: _Out, api: str, env: Envelope) -> ScriptedResponse:
+    faults, status = out.faults, out.faults.http
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    extra = [("Retry-After", str(faults.retry_after))] if faults.retry_after is not None else []
+    if faults.html:
+        return out.body(http_error_page(status, phrase), status, "text/html", extra)
+    if faults.text:
+        return out.body(f"{status} {phrase}\n", status, TEXT_TYPE, extra)
+    if faults.error is not None:
+        payload = _injected_error(api, env, faults)
+    else:
+        payload = {"error": {"code": status, "message": f"{phrase} (MiniMax emulator)"}}
+    return out.body(payload, status, extra=extra)
+
+
+def _injected_error(api: str, env: Envelope, faults: Faults) -> dict:
+    return error_body(api, env, faults.error, status_message(faults.error), minimal=faults.minimal)
+
+
+def _lenient(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+async def _chat(state: EmulatorState, api: str, request: Request):
+    raw = await request.body()
+    body = _lenient(raw)
+    query = dict(request.query_params)
+    state.requests.append(RecordedRequest(request.method, request.url.path, query,
+                                          dict(request.headers), body))
+    trace_id = new_id()
+    try:
+        faults = state.faults_for(request.headers.get(HEADER))
+    except FaultSyntaxError as err:
+        return _Out(trace_id, Faults(), 0, None).body(f"{HEADER}: {err}\n", 400, TEXT_TYPE)
+    interval_ms = state.config.interval_ms if faults.interval_ms is None else faults.interval_ms
+    out = _Out(trace_id, faults, interval_ms / 1000, state.stopping)
+    guess = body if isinstance(body, dict) else {}
+    model = guess.get("model") if isinstance(guess.get("model"), str) else ""
+    stream = guess.get("stream") is True
+    bare = Envelope.fresh(model, id=trace_id)
+    if faults.http is not None:
+        return _http_fault(out, api, bare)
+    if faults.error is not None and not (stream and faults.after):
+        payload = _injected_error(api, bare, faults)
+        return out.body(payload) if not stream or faults.where == "body" else out.stream([payload])
+    try:
+        check_access(api, request.headers, query, state.config.api_keys, state.config.group_id)
+        call = check_call(api, parse_body(raw))
+    except Rejected as refused:
+        # A streamed request hears of a refusal in its first and only event.
+        payload = error_body(api, bare, refused.code, refused.message)
+        return out.stream([payload]) if stream else out.body(payload)
+    reply = compose_reply(call, chunk_chars=faults.chunk_chars, chunks=faults.chunks,
+                          soft_block=faults.soft_block)
+    env = Envelope.fresh(
+        call.model, id=trace_id, warning=call.warning, bot_name=call.bot_name,
+        input_sensitive=faults.soft_block == "input", output_sensitive=faults.soft_block == "output",
+        thinking=api == V2 and spec_for(call.model).reasoning != REASONING_NONE,
+        role="" if faults.role_empty else "assistant")
+    if not call.stream:
+        return out.body(v2_completion(env, reply) if api == V2 else pro_final(env, reply))
+    if faults.error is not None:  # after=n: part of the answer, then the error event
+        error = _injected_error(api, env, faults)
+        return out.stream(failing_events(api, env, reply, faults.after, error))
+    return out.stream(chat_events(api, env, reply, include_usage=call.include_usage))
+
+
+async def _queue_fault(state: EmulatorState, request: Request):
+    out = _Out(new_id(), Faults(), 0, None)
+    if request.method == "DELETE":
+        state.clear_faults()
+        return out.body({"cleared": True})
+    body = _lenient(await request.body())
+    directives = body.get("fault") if isinstance(body, dict) else None
+    if not isinstance(directives, str):
+        return out.body({"error": 'send {"fault": "<directives>"}'}, 400)
+    try:
+        queued = state.push_fault(directives)
+    except FaultSyntaxError as err:
+        return out.body({"error": str(err)}, 400)
+    return out.body({"queued": queued.source})
+
+
+class _TraceIds:
+    """Give every response a Trace-Id header, even a 404 nobody planned."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_traced(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"trace-id" for name, _ in headers):
+                    headers.append((b"Trace-Id", new_id().encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_traced)
+
+
+def build_app(state: EmulatorState) -> Starlette:
+    """The ASGI app serving one emulator's state."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        state.loop = asyncio.get_running_loop()
+        state.stopping = asyncio.Event()
+        yield
+
+    async def v2(request: Request):
+        return await _chat(state, V2, request)
+
+    async def pro(request: Request):
+        return await _chat(state, PRO, request)
+
+    async def faults(request: Request):
+        return await _queue_fault(state, request)
+
+    routes = [Route(V2_PATH, v2, methods=["POST"]), Route(PRO_PATH, pro, methods=["POST"]),
+              Route(FAULTS_PATH, faults, methods=["POST", "DELETE"])]
+    return Starlette(routes=routes, middleware=[Middleware(_TraceIds)], lifespan=lifespan)
