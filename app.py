@@ -1,0 +1,177 @@
+"""MiniMax Chat: a Gradio web chat for MiniMax's text models.
+
+`build_demo()` builds the page and starts nothing; `demo` is module-level for Hugging Face
+Spaces. `python app.py [--share]` serves it on GRADIO_SERVER_NAME / GRADIO_SERVER_PORT. With
+MINIMAX_API_KEY set it talks to MiniMax; without it, to the backend's offline emulator.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+import gradio as gr
+
+from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
+from minimax_backend.settings import DEFAULT_REGION
+from ui.chat import MAX_MESSAGE_CHARS, MAX_SYSTEM_CHARS, ChatHandlers
+from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
+                         on_model_change, page_load, reset_defaults)
+from ui.service import ChatService
+from ui.strings import EXAMPLES, I18N, tr
+
+# Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
+# wait for the previous one. Each streaming reply also holds one worker thread while it reads.
+CHAT_CONCURRENCY = 32
+MAX_THREADS = 64
+QUEUE_SIZE = 256
+
+# The delimiters models actually write; `$$` must come before `$`.
+LATEX_DELIMITERS = [
+    {"left": "$$", "right": "$$", "display": True},
+    {"left": "$", "right": "$", "display": False},
+    {"left": "\\(", "right": "\\)", "display": False},
+    {"left": "\\[", "right": "\\]", "display": True},
+]
+
+CSS = """
+.mm-note { font-size: 0.82em; opacity: 0.72; margin-top: 0.2em; }
+.mm-note.mm-error { opacity: 1; color: var(--error-text-color, #b91c1c); }
+#banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
+"""
+
+
+def build_demo(service: ChatService | None = None, *, interval: float | None = None) -> gr.Blocks:
+    """The whole page. `service` supplies replies (default: settings from the environment,
+    read at the first request); `interval` overrides the page-update interval (tests)."""
+    service = service or ChatService()
+    chat = ChatHandlers(service, interval=interval)
+    spec = spec_for(DEFAULT_MODEL[V2])
+
+    with gr.Blocks(title="MiniMax Chat") as demo:
+        gr.Markdown(tr("title"))
+        gr.Markdown(tr("subtitle"))
+        banner = gr.Markdown(visible=False, elem_id="banner")
+        raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
+
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    elem_id="chatbot", label="对话 · Chat", height="62vh", editable="user",
+                    latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
+                    placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
+                    allow_tags=False)
+                with gr.Row(equal_height=True):
+                    chat_input = gr.Textbox(
+                        elem_id="chat-input", show_label=False, placeholder=tr("input_placeholder"),
+                        lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS, autofocus=True,
+                        scale=8, container=False)
+                    with gr.Column(scale=1, min_width=110):
+                        send = gr.Button(tr("send"), elem_id="send", variant="primary")
+                        stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
+                                         interactive=False)
+                new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
+
+            with gr.Column(scale=2, min_width=280):
+                with gr.Accordion(tr("settings"), open=True):
+                    api_mode = gr.Radio(API_CHOICES, value=V2, elem_id="api-mode",
+                                        label=tr("api_mode"), info=tr("api_mode_info"))
+                    region = gr.Radio(REGION_CHOICES, value=DEFAULT_REGION, elem_id="region",
+                                      label=tr("region"), info=tr("region_info"))
+                    model = gr.Dropdown(models_for(V2), value=DEFAULT_MODEL[V2], elem_id="model",
+                                        allow_custom_value=True, label=tr("model"),
+                                        info=tr("model_info"))
+                    system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
+                                        max_length=MAX_SYSTEM_CHARS,
+                                        label=tr("system"), info=tr("system_info"),
+                                        placeholder=tr("system_placeholder"))
+                    temperature = gr.Slider(0.01, 1.0, value=spec.default_temperature, step=0.01,
+                                            elem_id="temperature", label=tr("temperature"),
+                                            info=tr("temperature_info"))
+                    top_p = gr.Slider(0.01, 1.0, value=spec.default_top_p, step=0.01,
+                                      elem_id="top-p", label=tr("top_p"), info=tr("top_p_info"))
+                    max_tokens = gr.Slider(1, spec.max_output_tokens, value=spec.default_max_tokens,
+                                           step=1, elem_id="max-tokens", label=tr("max_tokens"),
+                                           info=tr("max_tokens_info"))
+                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name", max_length=64,
+                                          label=tr("bot_name"), info=tr("bot_name_info"))
+                    user_name = gr.Textbox(USER_NAME, visible=False, elem_id="user-name",
+                                           max_length=64, label=tr("user_name"),
+                                           info=tr("user_name_info"))
+                    reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
+
+        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat,
+                   [api_mode, region, model, system, temperature, top_p, max_tokens,
+                    bot_name, user_name])
+        quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+        api_mode.change(on_api_change, api_mode, [model, bot_name, user_name], **quick)
+        model.change(on_model_change, model, [temperature, top_p, max_tokens], **quick)
+        reset.click(reset_defaults, model,
+                    [system, temperature, top_p, max_tokens, bot_name, user_name], **quick)
+
+        def load(request: gr.Request) -> tuple:
+            return page_load(service, request)
+
+        demo.load(load, None, [banner, region], **quick)
+
+    demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
+    return demo
+
+
+def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
+               chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
+               controls: list[gr.components.Component]) -> None:
+    """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
+    at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all."""
+    quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+    buttons = [chat_input, send, stop]
+    stream: dict[str, Any] = {
+        "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
+        "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
+        "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
+    }
+    starts = [
+        chat_input.submit(chat.send, [chat_input, chatbot], [chat_input, chatbot, send, stop], **quick),
+        send.click(chat.send, [chat_input, chatbot], [chat_input, chatbot, send, stop], **quick),
+        chatbot.retry(chat.retry, chatbot, [chatbot, *buttons], **quick),
+        chatbot.edit(chat.edit, chatbot, [chatbot, *buttons], **quick),
+        chatbot.example_select(chat.example, None, [chatbot, *buttons], **quick),
+    ]
+    streams = []
+    for index, start in enumerate(starts):
+        # One public name, for automation and the gradio_client tests; the rest are private.
+        visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
+            else {"api_visibility": "private"}
+        streams.append(start.success(**stream, **visibility))
+        streams[-1].then(chat.idle, None, buttons, **quick)
+    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick)
+    stop.click(chat.stop, raw_replies, [chatbot, raw_replies, *buttons], cancels=streams, **quick)
+    for clear in (new_chat.click, chatbot.clear):
+        clear(chat.new_chat, None, [chatbot, raw_replies, *buttons], cancels=streams, **quick)
+
+
+def launch_options(share: bool | None = None) -> dict[str, Any]:
+    """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
+    gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT."""
+    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
+            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS}
+
+
+demo = build_demo()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the app: `python app.py [--share]`."""
+    parser = argparse.ArgumentParser(description="MiniMax Chat web app (Gradio).")
+    parser.add_argument("--share", action="store_true",
+                        help="ask Gradio for a public share link (also: GRADIO_SHARE=True)")
+    args = parser.parse_args(argv)
+    from dotenv import load_dotenv
+
+    load_dotenv()  # settings are read at the first request, so .env still counts
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    demo.launch(**launch_options(share=True if args.share else None))
+
+
+if __name__ == "__main__":
+    main()

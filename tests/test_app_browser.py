@@ -1,0 +1,199 @@
+"""The app in headless Chromium (Debian's package, driven by playwright; never `playwright
+install`): typing and streaming, Stop, an error explained, thinking folded away."""
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+import app
+from minimax_backend import Settings
+from ui.service import ChatService
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path(__file__).resolve().parent.parent / "assets" / "screenshot.png"
+BOT = "#chatbot [data-testid=bot]"
+TIMEOUT = 30_000  # ms; generous, for a loaded CI machine
+
+
+class TrackingService(ChatService):
+    """The real service, noting when each upstream stream ended on the server."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.closed_at: list[float] = []
+
+    def stream(self, request, region, cancel):
+        try:
+            yield from super().stream(request, region, cancel)
+        finally:
+            self.closed_at.append(time.monotonic())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+        pytest.skip("Debian's chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(emulator):
+    service = TrackingService(Settings(max_retries=0), emulator_factory=lambda: emulator)
+    demo = app.build_demo(service)
+    options = {k: v for k, v in app.launch_options().items() if k != "share"}
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
+                            server_name="127.0.0.1", **options)
+    yield service, url
+    demo.close()
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_faults(emulator):
+    emulator.clear_faults()
+
+
+def open_page(browser, url, locale="zh-CN"):
+    page = browser.new_page(locale=locale, viewport={"width": 1280, "height": 960})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.wait_for_selector("#chat-input textarea")
+    return page
+
+
+def send(page, message):
+    box = page.locator("#chat-input textarea")
+    box.fill(message)
+    box.press("Enter")
+
+
+def wait_for_text(page, selector, text):
+    """Wait until some element matching `selector` contains `text`."""
+    page.wait_for_function(
+        "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.innerText.includes(text))",
+        arg=[selector, text], timeout=TIMEOUT)
+
+
+def answer_text(page):
+    """The visible text of the last answer (no thought block, no note)."""
+    return page.evaluate("""() => {
+        const bots = [...document.querySelectorAll('#chatbot [data-testid=bot]')]
+            .filter(e => !e.querySelector('.thought-group') && !e.querySelector('.mm-note'));
+        return bots.length ? bots[bots.length - 1].innerText : '';
+    }""")
+
+
+def test_a_message_streams_in_and_the_page_keeps_up(browser, served, emulator):
+    service, url = served
+    page = open_page(browser, url)
+    assert "离线演示模式" in page.inner_text("#banner")
+    emulator.push_fault("chunks=2000;interval_ms=1")
+    before = len(service.closed_at)
+    box = page.locator("#chat-input textarea")
+    box.fill("第一行")
+    box.press("Shift+Enter")  # a new line, not a send
+    box.press_sequentially("第二行")
+    assert box.input_value() == "第一行\n第二行"
+    box.press("Enter")
+    wait_for_text(page, "#chatbot .message.user", "第一行\n第二行")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    partial = len(answer_text(page))
+    page.wait_for_selector("#chatbot .mm-note")
+    shown = time.monotonic()
+    assert len(service.closed_at) > before
+    # Gradio sends one update per yield; uncoalesced, 2,000 chunks trail by seconds.
+    assert shown - service.closed_at[-1] < 1.0
+    final = answer_text(page)
+    assert 0 < partial < len(final), "the reply did not stream"
+    assert "输出 2000 tokens" in page.inner_text("#chatbot .mm-note")
+    assert page.is_enabled("#send") and not page.is_enabled("#stop")
+    page.close()
+
+
+def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulator):
+    service, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("chunks=3000;interval_ms=5")  # a 15 s reply
+    before = len(service.closed_at)
+    send(page, "讲一个很长的故事")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    page.click("#stop")
+    clicked = time.monotonic()
+    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    frozen = answer_text(page)
+    deadline = clicked + 5
+    while len(service.closed_at) == before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    time.sleep(0.5)
+    assert answer_text(page) == frozen and frozen.startswith("你好！这是 MiniMax 模拟器")
+    assert page.is_enabled("#send")
+    send(page, "继续")  # the chat goes on
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
+    assert "消息数 / messages: 3" in answer_text(page)  # stopped turn kept as context
+    page.close()
+
+
+def test_stop_closes_a_silent_upstream_within_a_second(browser, served, emulator):
+    service, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("stall_after=50;stall=60")  # thinking, a few words, then silence
+    before = len(service.closed_at)
+    send(page, "你好")
+    wait_for_text(page, BOT, "你好！这是")
+    time.sleep(0.3)
+    page.click("#stop")
+    clicked = time.monotonic()
+    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    while len(service.closed_at) == before and time.monotonic() < clicked + 5:
+        time.sleep(0.02)
+    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    page.close()
+
+
+def test_an_error_is_explained_and_the_next_message_works(browser, served, emulator):
+    _, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("error=1008")
+    send(page, "你好")
+    wait_for_text(page, "#chatbot .mm-note", "账户余额不足")
+    note = page.inner_text("#chatbot .mm-note")
+    assert "MiniMax 1008" in note and "Trace-Id" in note and "Traceback" not in note
+    send(page, "再试一次")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
+    assert "消息数 / messages: 1" in answer_text(page)  # the failed turn is not resent
+    page.close()
+
+
+def test_thinking_is_folded_away_in_the_visitors_language(browser, served):
+    _, url = served
+    page = open_page(browser, url, locale="en-US")
+    assert page.inner_text("#send").strip() == "Send ➤"
+    send(page, "What is 2 + 2? Show $x^2$ and \\(y\\).")
+    page.wait_for_selector("#chatbot .mm-note")
+    thought = page.locator("#chatbot .thought-group").first
+    assert "💭 Thinking" in thought.inner_text()
+    assert "I am the emulator" not in thought.inner_text() and "我是模拟器" not in thought.inner_text()
+    assert "<think>" not in page.inner_text("#chatbot")
+    assert page.locator("#chatbot .katex").count() >= 1  # $E=mc^2$ rendered as math
+    # Tall enough for the whole chat: the question, the folded thinking and the reply.
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.wait_for_function("""() => { const e = document.querySelector('#chatbot .bubble-wrap');
+                                      return e.scrollHeight <= e.clientHeight + 1; }""")
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 1280, "height": 1300})
+    thought.locator(".title").click()  # unfold on demand
+    wait_for_text(page, "#chatbot .thought-group", "我是模拟器")
+    page.close()

@@ -1,0 +1,96 @@
+"""Coalescing a blocking event stream into at most one page update per interval."""
+import asyncio
+import threading
+import time
+from contextlib import aclosing
+
+import pytest
+
+from ui.coalesce import coalesce
+
+
+def paced(items, delay=0.0, first_delay=0.0):
+    """A blocking iterator like the backend's: each item after a pause."""
+    time.sleep(first_delay)
+    for item in items:
+        yield item
+        if delay:
+            time.sleep(delay)
+
+
+def collect(source, **kwargs):
+    """[(seconds since start, batch), ...]"""
+    async def run():
+        start, out = time.monotonic(), []
+        async for batch in coalesce(source, **kwargs):
+            out.append((time.monotonic() - start, batch))
+        return out
+    return asyncio.run(run())
+
+
+def test_a_fast_stream_arrives_whole_in_few_updates():
+    batches = collect(paced(range(2000)), interval=0.04)
+    assert [item for _, batch in batches for item in batch] == list(range(2000))
+    assert len(batches) < 20
+
+
+def test_updates_are_spaced_by_the_interval_and_the_last_is_flushed():
+    batches = collect(paced(range(100), delay=0.004), interval=0.05, heartbeat=5)
+    assert [item for _, batch in batches for item in batch] == list(range(100))
+    gaps = [b[0] - a[0] for a, b in zip(batches, batches[1:], strict=False)]
+    # Every update but the final flush waits out the interval (small slack for timer rounding).
+    assert all(gap >= 0.045 for gap in gaps[:-1]), gaps
+    assert len(batches) <= 0.4 / 0.05 + 4
+
+
+def test_the_first_event_is_shown_at_once():
+    batches = collect(paced(["first", "second"], delay=0.5), interval=0.04, heartbeat=5)
+    assert batches[0][1] == ["first"]
+    assert batches[0][0] < 0.2
+
+
+def test_a_slow_stream_shows_each_event_as_it_comes():
+    batches = collect(paced(["a", "b", "c"], delay=0.15), interval=0.04, heartbeat=5)
+    assert [batch for _, batch in batches] == [["a"], ["b"], ["c"]]
+
+
+def test_an_error_comes_after_the_events_before_it():
+    def failing():
+        yield "partial"
+        yield "reply"
+        raise RuntimeError("upstream dropped")
+
+    async def run():
+        seen = []
+        with pytest.raises(RuntimeError, match="upstream dropped"):
+            async for batch in coalesce(failing(), interval=0.04):
+                seen.extend(batch)
+        return seen
+
+    assert asyncio.run(run()) == ["partial", "reply"]
+
+
+def test_silence_yields_empty_heartbeats():
+    batches = collect(paced(["late"], first_delay=0.35), interval=0.04, heartbeat=0.1)
+    assert [batch for _, batch in batches if batch] == [["late"]]
+    assert sum(1 for _, batch in batches if not batch) >= 2
+
+
+def test_a_consumer_that_leaves_closes_the_source():
+    closed = threading.Event()
+
+    def endless():
+        try:
+            while True:
+                yield "tick"
+                time.sleep(0.01)
+        finally:
+            closed.set()
+
+    async def run():
+        async with aclosing(coalesce(endless(), interval=0.02)) as batches:
+            async for _ in batches:
+                break
+
+    asyncio.run(run())
+    assert closed.wait(2), "the reader thread kept the source open"

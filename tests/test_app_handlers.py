@@ -1,0 +1,324 @@
+"""The chat handlers with a scripted backend: what the visitor sees and what MiniMax gets."""
+import asyncio
+import threading
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from minimax_backend import Finish, ReasoningDelta, Settings, TextDelta, Usage, ValidationError
+from minimax_backend.errors import error_for_code
+from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from ui.chat import ChatHandlers
+from ui.controls import on_api_change, on_model_change, page_load, reset_defaults
+from ui.history import is_note
+from ui.reply import Reply
+from ui.service import ChatService, Run, Runs
+
+M2 = "MiniMax-M2.7"
+CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
+                max_tokens=2048, bot_name="MM智能助理", user_name="用户")
+
+
+def request(lang="en-US", session="s1"):
+    return SimpleNamespace(headers={"accept-language": lang}, session_hash=session)
+
+
+class ScriptedService:
+    """Plays a script per request; records each ChatRequest and its CancelToken."""
+
+    def __init__(self, *scripts):
+        self.scripts = list(scripts)
+        self.requests, self.tokens = [], []
+
+    def stream(self, chat_request, region, cancel):
+        self.requests.append(chat_request)
+        self.tokens.append(cancel)
+        for step in self.scripts.pop(0):
+            if step == "wait-for-cancel":
+                cancel.wait(5)
+                return  # the backend ends quietly once cancelled
+            if isinstance(step, Exception):
+                raise step
+            yield step
+
+
+def user(text):
+    return {"role": "user", "content": [{"type": "text", "text": text}], "metadata": None}
+
+
+def to_blocks(history):
+    """What the browser sends back: every item in content-block form."""
+    out = []
+    for item in history:
+        content = item["content"]
+        out.append({"role": item["role"], "metadata": item.get("metadata"), "options": None,
+                    "content": [{"type": "text", "text": content}] if isinstance(content, str) else content})
+    return out
+
+
+def run(handlers, history, raw=None, req=None, **controls):
+    """All updates of one respond() call."""
+    values = {**CONTROLS, **controls}
+
+    async def collect():
+        return [update async for update in handlers.respond(
+            history, raw or {}, values["api"], values["region"], values["model"], values["system"],
+            values["temperature"], values["top_p"], values["max_tokens"], values["bot_name"],
+            values["user_name"], req or request())]
+    return asyncio.run(collect())
+
+
+M2_REPLY = [ReasoningDelta("\nplan\n"), TextDelta("Hello "), TextDelta("there"),
+            Usage(10, 7, 3, 17), Finish("stop", "<think>\nplan\n</think>\n\nHello there", Usage(10, 7, 3, 17))]
+
+
+def test_a_reply_streams_then_settles_with_thinking_answer_and_usage():
+    service = ScriptedService(M2_REPLY)
+    updates = run(ChatHandlers(service, interval=0.0), [user("hi")])
+    final_history, raw = updates[-1]
+    thought, answer, note = final_history[1:]
+    assert thought["metadata"]["title"] == "💭 Thinking" and thought["metadata"]["status"] == "done"
+    assert thought["content"] == "\nplan\n"
+    assert answer == {"role": "assistant", "content": "Hello there"}
+    assert is_note(note["content"]) and "prompt 10 · completion 7 tokens (reasoning 3)" in note["content"]
+    assert raw == {"Hello there": "<think>\nplan\n</think>\n\nHello there"}
+    # While streaming, the raw replies are not touched.
+    assert all(update[1] == gr.skip() for update in updates[:-1])
+    request_sent = service.requests[0]
+    assert request_sent.system == "Be brief." and request_sent.model == M2
+
+
+def test_the_next_request_gets_the_raw_turn_and_nothing_display_only():
+    service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
+    handlers = ChatHandlers(service, interval=0.0)
+    history, raw = run(handlers, [user("hi")])[-1]
+    run(handlers, to_blocks(history) + [user("and now?")], raw)
+    sent = [(m.role, m.content) for m in service.requests[1].messages]
+    assert sent == [("user", "hi"), ("assistant", "<think>\nplan\n</think>\n\nHello there"),
+                    ("user", "and now?")]
+
+
+def test_raw_replies_no_longer_on_screen_are_forgotten():
+    service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
+    handlers = ChatHandlers(service, interval=0.0)
+    history, raw = run(handlers, [user("hi")])[-1]
+    retried, *_ = handlers.retry(to_blocks(history), request())
+    _, raw = run(handlers, retried, raw)[-1]
+    assert raw == {"ok": "ok"}
+
+
+def test_a_backend_error_after_a_partial_reply_keeps_both_and_the_chat_goes_on():
+    service = ScriptedService([TextDelta("The answer is"),
+                               error_for_code(1008, "insufficient balance", trace_id="tr-9")],
+                              [TextDelta("fine"), Finish("stop", "fine", None)])
+    handlers = ChatHandlers(service, interval=0.0)
+    history, raw = run(handlers, [user("question")], req=request("zh-CN"))[-1]
+    answer, note = history[1:]
+    assert answer["content"] == "The answer is"
+    assert "账户余额不足" in note["content"] and "MiniMax 1008, Trace-Id tr-9" in note["content"]
+    history, _ = run(handlers, to_blocks(history) + [user("again")], raw)[-1]
+    assert history[-2]["content"] == "fine"
+    assert [m.content for m in service.requests[1].messages] == ["question", "The answer is", "again"]
+
+
+def test_an_invalid_setting_is_explained_and_nothing_is_sent():
+    service = ScriptedService()
+    [(history, raw)] = run(ChatHandlers(service), [user("hi")], temperature=0)
+    assert "temperature" in history[-1]["content"] and is_note(history[-1]["content"])
+    assert raw == gr.skip() and service.requests == []
+
+
+def test_nothing_happens_without_a_new_user_message():
+    service = ScriptedService()
+    assert run(ChatHandlers(service), to_blocks([user("hi"), {"role": "assistant", "content": "yo"}])) == []
+
+
+def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
+    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    handlers = ChatHandlers(service, interval=0.0)
+
+    async def scenario():
+        updates = []
+        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        async for update in agen:
+            updates.append(update)
+            if len(updates) == 1:
+                stopped = handlers.stop({}, request())
+        return updates, stopped
+
+    updates, stopped = asyncio.run(scenario())
+    history, raw, box, send, stop = stopped
+    assert service.tokens[0].cancelled
+    assert history[1]["content"] == "Once upon a time"
+    assert "(stopped)" in history[2]["content"]
+    assert raw == {"Once upon a time": "Once upon a time"}
+    assert box["interactive"] and send["interactive"] and not stop["interactive"]
+    # The generator ended on its own too, with the same frozen text.
+    assert updates[-1][0][1]["content"] == "Once upon a time"
+
+
+def test_stop_without_a_running_reply_changes_nothing():
+    history, raw, *_ = ChatHandlers(ScriptedService()).stop({}, request())
+    assert history == gr.skip() and raw == gr.skip()
+
+
+def test_sending_while_a_reply_streams_is_refused_politely():
+    service = ScriptedService([TextDelta("…"), "wait-for-cancel"])
+    handlers = ChatHandlers(service, interval=0.0)
+
+    async def scenario():
+        agen = handlers.respond([user("one")], {}, *CONTROLS.values(), request())
+        await agen.__anext__()
+        with pytest.raises(gr.Error, match="still streaming"):
+            handlers.send("two", [user("one")], request())
+        handlers.stop({}, request())
+        await agen.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_send_moves_the_message_into_the_chat_and_locks_the_input():
+    box, history, send, stop = ChatHandlers(ScriptedService()).send("hello", [], request())
+    assert history == [{"role": "user", "content": "hello"}]
+    assert box == {"__type__": "update", "value": "", "interactive": False}
+    assert not send["interactive"] and stop["interactive"]
+    assert ChatHandlers(ScriptedService()).send("   ", [], request())[1] == gr.skip()
+
+
+CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),
+                  {"role": "assistant", "content": "thinking", "metadata": {"title": "💭"}},
+                  {"role": "assistant", "content": "a2"}])
+
+
+def test_retry_drops_the_last_answer_only():
+    history, *_ = ChatHandlers(ScriptedService()).retry(CHAT, request())
+    assert [item["content"][0]["text"] for item in history] == ["q1", "a1", "q2"]
+
+
+def test_undo_removes_the_last_turn_and_returns_its_message():
+    history, box = ChatHandlers(ScriptedService()).undo(CHAT, request())
+    assert len(history) == 2 and box == "q2"
+
+
+def test_edit_regenerates_from_the_edited_message():
+    edit = SimpleNamespace(index=0, value="q1, reworded")
+    history, *_ = ChatHandlers(ScriptedService()).edit(CHAT, edit, request())
+    assert history == [{"role": "user", "content": "q1, reworded"}]
+    ignored = SimpleNamespace(index=1, value="an answer")
+    assert ChatHandlers(ScriptedService()).edit(CHAT, ignored, request())[0] == gr.skip()
+
+
+def test_an_example_starts_the_chat():
+    choice = SimpleNamespace(value={"text": "用三句话解释什么是大语言模型。"})
+    history, *_ = ChatHandlers(ScriptedService()).example(choice, request())
+    assert history == [{"role": "user", "content": "用三句话解释什么是大语言模型。"}]
+
+
+def test_pro_sends_the_names_and_v2_ignores_them():
+    service = ScriptedService([Finish("stop", "", None)], [Finish("stop", "", None)])
+    handlers = ChatHandlers(service, interval=0.0)
+    run(handlers, [user("hi")], api=PRO, model="abab6.5s-chat", bot_name="小助手", user_name="小明")
+    run(handlers, [user("hi")], bot_name="", user_name="")
+    assert (service.requests[0].bot_name, service.requests[0].user_name) == ("小助手", "小明")
+    assert service.requests[1].api == V2
+
+
+# -- the settings panel ---------------------------------------------------------------
+
+def test_switching_to_pro_lists_pro_models_and_shows_the_names():
+    model, bot, user_name = on_api_change(PRO)
+    assert model["choices"] == models_for(PRO) and model["value"] == DEFAULT_MODEL[PRO]
+    assert bot["visible"] and user_name["visible"]
+    model, bot, _ = on_api_change(V2)
+    assert model["value"] == DEFAULT_MODEL[V2] and not bot["visible"]
+
+
+def test_a_model_brings_its_documented_defaults_and_token_cap():
+    temperature, top_p, max_tokens = on_model_change("MiniMax-M1")
+    spec = spec_for("MiniMax-M1")
+    assert temperature["value"] == spec.default_temperature == 1.0
+    assert top_p["value"] == 0.95
+    assert max_tokens == {"__type__": "update", "value": 8192, "maximum": 40000}
+    assert on_model_change("abab6.5s-chat")[0]["value"] == 0.1
+
+
+def test_reset_restores_the_model_defaults():
+    system, temperature, _, max_tokens, bot, user_name = reset_defaults(M2)
+    assert system == "" and temperature["value"] == 1.0 and max_tokens["value"] == 10240
+    assert (bot, user_name) == ("MM智能助理", "用户")
+
+
+# -- where replies come from ----------------------------------------------------------
+
+def test_the_service_reads_nothing_and_starts_nothing_until_asked():
+    calls = []
+    ChatService(settings=lambda: calls.append("settings"), emulator_factory=lambda: calls.append("emu"))
+    assert calls == []
+
+
+def test_without_a_key_the_emulator_starts_once_for_all_threads():
+    started, made = [], []
+
+    def emulator():
+        started.append(1)
+        return SimpleNamespace(url="http://127.0.0.1:9", stop=lambda: None)
+
+    def client(settings):
+        made.append(settings)
+        return SimpleNamespace(stream=lambda req, cancel: iter([TextDelta("x")]))
+
+    service = ChatService(Settings(), client_factory=client, emulator_factory=emulator)
+    threads = [threading.Thread(target=lambda: list(service.stream(None, "cn", None))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert started == [1] and len(made) == 1
+    assert made[0].url == "http://127.0.0.1:9" and made[0].api_key
+    assert service.offline
+
+
+def test_with_a_key_the_region_picks_the_host_unless_a_base_url_overrides_it():
+    made = []
+
+    def client(settings):
+        made.append(settings)
+        return SimpleNamespace(stream=lambda request, cancel: iter(()))
+
+    service = ChatService(Settings(api_key="k", region="cn"), client_factory=client,
+                          emulator_factory=lambda: pytest.fail("no emulator with a key"))
+    list(service.stream(None, "global", None))
+    list(service.stream(None, "cn", None))
+    assert [s.url for s in made] == ["https://api.minimax.io", "https://api.minimaxi.com"]
+    fixed = ChatService(Settings(api_key="k", base_url="http://proxy.local"), client_factory=client)
+    list(fixed.stream(None, "global", None))
+    assert made[-1].url == "http://proxy.local"
+
+
+def test_the_page_says_plainly_when_replies_are_offline_demo_replies():
+    banner, region = page_load(ChatService(Settings()), request("zh-CN"))
+    assert banner["visible"] and "离线演示模式" in banner["value"] and "MINIMAX_API_KEY" in banner["value"]
+    assert not region["interactive"]
+    banner, region = page_load(ChatService(Settings(api_key="k", region="global")), request())
+    assert not banner["visible"] and region == {"__type__": "update", "value": "global", "interactive": True}
+
+
+def test_a_misconfigured_server_is_explained_on_the_page():
+    def broken():
+        raise ValidationError("MINIMAX_REGION", "MINIMAX_REGION must be one of ['cn', 'global']",
+                              "MINIMAX_REGION 必须是 ['cn', 'global'] 之一")
+    banner, _ = page_load(ChatService(broken), request("en"))
+    assert banner["visible"] and "MINIMAX_REGION must be one of" in banner["value"]
+
+
+def test_runs_forget_old_cancelled_replies_but_never_a_live_one():
+    runs = Runs(capacity=2)
+    live = Run(base=[], reply=Reply())
+    runs.start("live", live)
+    for n in range(5):
+        stale = Run(base=[], reply=Reply())
+        runs.start(f"closed-{n}", stale)
+        stale.cancel.cancel()
+    assert runs.busy("live") and not live.cancel.cancelled
+    assert runs.stop("closed-0") is None  # forgotten

@@ -1,0 +1,222 @@
+"""The chat event handlers: adapt the backend's event stream to the chat widget.
+
+Each handler takes the widget's history (gradio 6 content blocks, untrusted), returns the new
+history, and never talks HTTP. `respond` streams one reply; the others prepare the history
+for it (send, retry, edit, example) or undo and stop.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+import gradio as gr
+
+from minimax_backend import ChatRequest, MiniMaxError, ValidationError
+from minimax_backend.models import PRO, REASONING_INLINE, spec_for
+
+from .coalesce import coalesce
+from .history import item_text, last_user_index, shown_answers, to_messages
+from .reply import Reply, error_lines, note
+from .service import ChatService, Run, Runs
+from .strings import lang_of, text
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 20_000
+MAX_SYSTEM_CHARS = 20_000
+RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
+
+
+def user_message(content: str) -> dict:
+    """A user turn for the widget."""
+    return {"role": "user", "content": content}
+
+
+def _session(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or "anonymous"
+
+
+def _number(name: str, value: Any, kind: type) -> Any:
+    try:
+        if isinstance(value, bool):
+            raise TypeError(name)
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(name, f"{name} must be a number", f"{name} 必须是数字") from None
+    if kind is int:
+        if not number.is_integer():
+            raise ValidationError(name, f"{name} must be a whole number", f"{name} 必须是整数")
+        return int(number)
+    return number
+
+
+def build_request(history: Any, raw_replies: RawReplies | None, api: str, model: str,
+                  system: str, temperature: Any, top_p: Any, max_tokens: Any,
+                  bot_name: str, user_name: str) -> ChatRequest:
+    """The request for the reply to the last user message; raises ValidationError."""
+    system = system if isinstance(system, str) else ""
+    if len(system) > MAX_SYSTEM_CHARS:
+        raise ValidationError("system", f"the system prompt is over {MAX_SYSTEM_CHARS} characters",
+                              f"系统提示词超过 {MAX_SYSTEM_CHARS} 个字符")
+    names = {"bot_name": bot_name, "user_name": user_name} if api == PRO else {}
+    return ChatRequest(
+        messages=tuple(to_messages(history, raw_replies)), model=(model or "").strip(), api=api,
+        system=system, temperature=_number("temperature", temperature, float),
+        top_p=_number("top_p", top_p, float), max_tokens=_number("max_tokens", max_tokens, int),
+        **{k: (v or "").strip() for k, v in names.items()})
+
+
+def _remember(raw_replies: RawReplies | None, history: list, reply: Reply) -> RawReplies:
+    """The raw replies still on screen, plus `reply`'s (regenerated answers are forgotten)."""
+    try:
+        shown = shown_answers(history)
+    except ValidationError:
+        shown = set()
+    kept = {k: v for k, v in (raw_replies or {}).items() if k in shown}
+    if reply.text:
+        kept[reply.text] = reply.raw()
+    return kept
+
+
+def _idle() -> tuple:
+    """The input box, Send and Stop once no reply is streaming."""
+    return gr.update(interactive=True), gr.update(interactive=True), gr.update(interactive=False)
+
+
+def _busy() -> tuple:
+    return gr.update(interactive=False), gr.update(interactive=False), gr.update(interactive=True)
+
+
+class ChatHandlers:
+    """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
+
+    def __init__(self, service: ChatService, runs: Runs | None = None,
+                 interval: float | None = None) -> None:
+        self.service = service
+        self.runs = runs or Runs()
+        self.coalesce_args = {} if interval is None else {"interval": interval}
+
+    def _check_idle(self, request: gr.Request | None) -> None:
+        if self.runs.busy(_session(request)):
+            raise gr.Error(text("busy", lang_of(request)), print_exception=False)
+
+    # -- preparing a reply ------------------------------------------------------------
+
+    def send(self, message: Any, history: Any, request: gr.Request) -> tuple:
+        """Move the typed message into the chat. Outputs: input, chatbot, send, stop."""
+        self._check_idle(request)
+        if not isinstance(message, str) or not message.strip():
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        _, send, stop = _busy()
+        history = list(history or []) + [user_message(message[:MAX_MESSAGE_CHARS])]
+        return gr.update(value="", interactive=False), history, send, stop
+
+    def retry(self, history: Any, request: gr.Request) -> tuple:
+        """Drop the last answer so it is generated again. Outputs: chatbot, input, send, stop."""
+        self._check_idle(request)
+        history = list(history or [])
+        index = last_user_index(history)
+        if index is None:
+            return (gr.skip(),) * 4
+        end = index
+        while end < len(history) and history[end].get("role") == "user":
+            end += 1
+        return (history[:end], *_busy())
+
+    def edit(self, history: Any, edit: gr.EditData, request: gr.Request) -> tuple:
+        """Regenerate from an edited user message. Outputs: chatbot, input, send, stop."""
+        self._check_idle(request)
+        history = list(history or [])
+        index = edit.index[0] if isinstance(edit.index, (list, tuple)) else edit.index
+        if not isinstance(index, int) or not 0 <= index < len(history) \
+                or history[index].get("role") != "user" or not str(edit.value).strip():
+            return (gr.skip(),) * 4
+        return (history[:index] + [user_message(str(edit.value)[:MAX_MESSAGE_CHARS])], *_busy())
+
+    def example(self, choice: gr.SelectData, request: gr.Request) -> tuple:
+        """Start the chat with a starter example. Outputs: chatbot, input, send, stop."""
+        self._check_idle(request)
+        value = choice.value if isinstance(choice.value, dict) else {}
+        message = value.get("text") or ""
+        return ([user_message(message)], *_busy()) if message else (gr.skip(),) * 4
+
+    def undo(self, history: Any, request: gr.Request) -> tuple:
+        """Remove the last turn and put its message back in the box. Outputs: chatbot, input."""
+        self._check_idle(request)
+        history = list(history or [])
+        index = last_user_index(history)
+        if index is None:
+            return gr.skip(), gr.skip()
+        message = "\n\n".join(item_text(item) for item in history[index:]
+                              if item.get("role") == "user")
+        return history[:index], message
+
+    def new_chat(self, request: gr.Request) -> tuple:
+        """Cancel any reply and empty everything. Outputs: chatbot, raw replies, input, send, stop."""
+        self.runs.stop(_session(request))
+        return [], {}, *_idle()
+
+    # -- streaming and stopping -------------------------------------------------------
+
+    async def respond(self, history: Any, raw_replies: RawReplies | None, api: str, region: str,
+                      model: str, system: str, temperature: Any, top_p: Any, max_tokens: Any,
+                      bot_name: str, user_name: str, request: gr.Request
+                      ) -> AsyncIterator[tuple[list[dict], Any]]:
+        """Stream the reply to the last user message. Outputs: chatbot, raw replies."""
+        history = list(history or [])
+        if not history or not isinstance(history[-1], dict) or history[-1].get("role") != "user":
+            return  # nothing to answer (an empty message was not sent)
+        lang, session = lang_of(request), _session(request)
+        raw_replies = raw_replies or {}
+        try:
+            chat_request = build_request(history, raw_replies, api, model, system, temperature,
+                                         top_p, max_tokens, bot_name, user_name)
+        except MiniMaxError as err:
+            yield history + [note(error_lines(err, lang), "error")], gr.skip()
+            return
+        reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE)
+        run = Run(base=history, reply=reply.snapshot())
+        self.runs.start(session, run)
+        try:
+            events = self.service.stream(chat_request, region, run.cancel)
+            try:
+                async with aclosing(coalesce(events, **self.coalesce_args)) as batches:
+                    async for batch in batches:
+                        if run.cancel.cancelled:
+                            break
+                        for event in batch:
+                            reply.apply(event)
+                        run.reply = reply.snapshot()
+                        yield history + reply.messages(lang), gr.skip()
+                if run.cancel.cancelled:  # Stop froze the reply as last shown
+                    reply = run.reply.snapshot()
+                reply.end(stopped=run.cancel.cancelled)
+            except MiniMaxError as err:
+                reply.end(error=err)
+            except Exception as err:  # a bug here must not cost the visitor the chat
+                log.exception("reply failed")
+                reply.end(error=err)
+            run.done = True
+            yield history + reply.messages(lang), _remember(raw_replies, history, reply)
+        finally:
+            run.cancel.cancel()  # closes the upstream too when the visitor leaves mid-reply
+            if run.done:
+                self.runs.finish(session, run)
+
+    def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
+        """Cancel the reply and freeze it as last shown, marked as stopped.
+        Outputs: chatbot, raw replies, input, send, stop."""
+        run = self.runs.stop(_session(request))
+        if run is None:
+            return gr.skip(), gr.skip(), *_idle()
+        reply = run.reply.snapshot()
+        reply.end(stopped=True)
+        return (run.base + reply.messages(lang_of(request)), _remember(raw_replies, run.base, reply),
+                *_idle())
+
+    def idle(self) -> tuple:
+        """Re-enable the input after a reply. Outputs: input, send, stop."""
+        return _idle()
+

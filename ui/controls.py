@@ -1,0 +1,59 @@
+"""The settings panel: model lists per API dialect, per-model defaults, the offline banner."""
+from __future__ import annotations
+
+import gradio as gr
+
+from minimax_backend import MiniMaxError
+from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from minimax_backend.settings import DEFAULT_REGION
+
+from .service import ChatService
+from .strings import lang_of, text
+
+BOT_NAME = "MM智能助理"  # MiniMax's own example persona name
+USER_NAME = "用户"
+API_CHOICES = [("v2 · chatcompletion_v2", V2), ("pro · chatcompletion_pro", PRO)]
+REGION_CHOICES = [("中国大陆 China · api.minimaxi.com", "cn"),
+                  ("海外 Global · api.minimax.io", "global")]
+
+
+def sampling_defaults(model: str) -> tuple:
+    """Temperature, top-p and max-tokens updates holding the model's documented defaults."""
+    spec = spec_for(model or "")
+    return (gr.update(value=spec.default_temperature), gr.update(value=spec.default_top_p),
+            gr.update(value=spec.default_max_tokens, maximum=spec.max_output_tokens))
+
+
+def on_api_change(api: str) -> tuple:
+    """Switch the model list to the dialect and show pro's names only in pro mode.
+    Outputs: model, bot name, user name."""
+    api = api if api in APIS else V2
+    pro = gr.update(visible=api == PRO)
+    return gr.update(choices=models_for(api), value=DEFAULT_MODEL[api]), pro, pro
+
+
+def on_model_change(model: str) -> tuple:
+    """Apply the new model's defaults. Outputs: temperature, top-p, max tokens."""
+    return sampling_defaults(model)
+
+
+def reset_defaults(model: str) -> tuple:
+    """Everything back to the model's defaults. Outputs: system, temperature, top-p, max
+    tokens, bot name, user name."""
+    return ("", *sampling_defaults(model), BOT_NAME, USER_NAME)
+
+
+def page_load(service: ChatService, request: gr.Request) -> tuple:
+    """The banner and region for a new visitor. Outputs: banner, region."""
+    lang = lang_of(request)
+    try:
+        settings = service.settings()
+    except MiniMaxError as err:
+        banner = text("misconfigured", lang, advice=err.advice(lang))
+        return gr.update(value=banner, visible=True), gr.update(value=DEFAULT_REGION)
+    if not settings.api_key:
+        return (gr.update(value=text("offline", lang), visible=True),
+                gr.update(value=settings.region, interactive=False))
+    # A MINIMAX_BASE_URL overrides the region's host, so the choice would do nothing.
+    return gr.update(visible=False), gr.update(value=settings.region,
+                                                interactive=not settings.base_url)

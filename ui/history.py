@@ -1,0 +1,127 @@
+"""From the chat widget's history to the conversation sent to MiniMax.
+
+The history comes back from the browser on every call, so it is untrusted input: its shape is
+checked here, and only what MiniMax should see leaves this module. Display-only items never do:
+the thinking block (its text goes back inside the raw reply instead), and notes (usage,
+"stopped", errors), which the UI marks with `NOTE_CLASS`.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from minimax_backend import Message, ValidationError
+
+from .strings import EN, ZH, MESSAGES
+
+NOTE_CLASS = "mm-note"
+_NOTE_START = f'<div class="{NOTE_CLASS}'
+MAX_HISTORY_CHARS = 200_000  # a public demo spends the host's tokens: keep contexts sane
+
+
+def is_note(content: str) -> bool:
+    """True for a display-only note the UI added under a reply."""
+    return content.startswith(_NOTE_START)
+
+
+def _bad_history(detail: str) -> ValidationError:
+    return ValidationError("history", f"{MESSAGES['bad_history'][EN]} ({detail})",
+                           MESSAGES["bad_history"][ZH])
+
+
+def item_text(item: Any) -> str:
+    """The text of one history item; content is gradio 6's list of blocks or a plain string."""
+    content = item.get("content")
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, (list, tuple)):
+        raise _bad_history("content must be a list of blocks")
+    parts = []
+    for block in content:
+        if not isinstance(block, dict):
+            raise _bad_history("a content block must be an object")
+        if block.get("type") == "text":
+            if not isinstance(block.get("text"), str):
+                raise _bad_history("a text block needs a string")
+            parts.append(block["text"])
+        # Files and components are not part of a text chat: ignored.
+    return "".join(parts)
+
+
+def _is_thought(item: dict) -> bool:
+    metadata = item.get("metadata")
+    return isinstance(metadata, dict) and bool(metadata.get("title"))
+
+
+def _groups(history: Any) -> list[tuple[str, list[dict]]]:
+    """Consecutive items of one role, in order, after checking each item's shape."""
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise _bad_history("history must be a list")
+    groups: list[tuple[str, list[dict]]] = []
+    for item in history:
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
+            raise _bad_history("each item needs role user or assistant")
+        if groups and groups[-1][0] == item["role"]:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item["role"], [item]))
+    return groups
+
+
+def answer_text(items: list[dict]) -> str:
+    """The answer shown in one assistant group: no thinking block, no notes."""
+    texts = [item_text(item) for item in items if not _is_thought(item)]
+    return "\n\n".join(t for t in texts if t and not is_note(t))
+
+
+def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> list[Message]:
+    """The conversation for MiniMax from a history that ends with the new user message.
+
+    An assistant turn is sent as MiniMax produced it: `raw_replies` maps the answer as shown to
+    the raw reply (with any `<think>` part); an answer not found there is sent as shown. A
+    user turn whose reply never came (an error, or stopped before any answer) is left out
+    together with its note, since the model never answered it.
+    """
+    raw_replies = raw_replies or {}
+    groups = _groups(history)
+    if not groups or groups[-1][0] != "user":
+        raise _bad_history("the last message must be the user's")
+    messages: list[Message] = []
+    size = 0
+    for index, (role, items) in enumerate(groups):
+        if role == "user":
+            content = "\n\n".join(t for t in (item_text(i) for i in items) if t)
+            is_last = index == len(groups) - 1
+            answered = not is_last and bool(answer_text(groups[index + 1][1]))
+            if is_last or answered:
+                messages.append(Message("user", content))
+                size += len(content)
+        elif messages and messages[-1].role == "user":
+            answer = answer_text(items)
+            raw = raw_replies.get(answer, answer)
+            messages.append(Message("assistant", raw))
+            size += len(raw)
+    if size > MAX_HISTORY_CHARS:
+        raise ValidationError(
+            "history", MESSAGES["history_too_long"][EN].format(limit=MAX_HISTORY_CHARS),
+            MESSAGES["history_too_long"][ZH].format(limit=MAX_HISTORY_CHARS))
+    return messages
+
+
+def shown_answers(history: Any) -> set[str]:
+    """Every answer shown in `history`, as `to_messages` looks them up."""
+    return {answer_text(items) for role, items in _groups(history) if role == "assistant"}
+
+
+def last_user_index(history: list[dict]) -> int | None:
+    """Index of the first item of the last user group, or None without one."""
+    index = None
+    for i in range(len(history) - 1, -1, -1):
+        role = history[i].get("role") if isinstance(history[i], dict) else None
+        if role == "user":
+            index = i
+        elif index is not None:
+            break
+    return index

@@ -1,0 +1,157 @@
+"""One assistant reply as the visitor sees it: thinking, answer, and a quiet note underneath.
+
+`Reply` accumulates backend events and timings; `messages()` renders it as chat messages
+(a collapsible thought block, the answer, a note) and `raw()` gives the turn to send back to
+MiniMax. Notes carry `NOTE_CLASS`, so `history.to_messages` never sends them.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import time
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from minimax_backend import Finish, MiniMaxError, ReasoningDelta, TextDelta, Usage
+
+from .history import NOTE_CLASS
+from .strings import text
+
+log = logging.getLogger(__name__)
+
+
+def note(lines: list[str], kind: str = "info") -> dict:
+    """A display-only message under a reply; `lines` are plain text (escaped here)."""
+    body = "<br>".join(html.escape(line, quote=False) for line in lines)
+    return {"role": "assistant", "content": f'<div class="{NOTE_CLASS} mm-{kind}">{body}</div>'}
+
+
+def error_lines(err: BaseException, lang: str) -> list[str]:
+    """What to tell the visitor about a failure: the action to take, then MiniMax's reference."""
+    if not isinstance(err, MiniMaxError):
+        return ["⚠️ " + text("unexpected", lang)]
+    lines = ["⚠️ " + err.advice(lang)]
+    if type(err) is MiniMaxError and err.message:  # a code we have no advice for: say what MiniMax said
+        lines.append(err.message[:200])
+    if err.reference():
+        lines.append(err.reference())
+    return lines
+
+
+@dataclass
+class Reply:
+    """The state of one streaming reply. `inline_thinking`: the model writes `<think>` into its
+    content (M2), so a partial raw reply must put it back."""
+
+    inline_thinking: bool = False
+    clock: Callable[[], float] = time.monotonic
+    started: float = 0.0
+    reasoning: str = ""
+    text: str = ""
+    usage: Usage | None = None
+    finish: Finish | None = None
+    first_token_at: float | None = None
+    think_started: float | None = None
+    think_ended: float | None = None
+    ended_at: float | None = None
+    stopped: bool = False
+    error: BaseException | None = None
+
+    def __post_init__(self) -> None:
+        self.started = self.started or self.clock()
+
+    def apply(self, event: object) -> None:
+        """Take in one backend event."""
+        now = self.clock()
+        if isinstance(event, ReasoningDelta) and event.text:
+            self.first_token_at = self.first_token_at or now
+            self.think_started = self.think_started or now
+            self.reasoning += event.text
+        elif isinstance(event, TextDelta) and event.text:
+            self.first_token_at = self.first_token_at or now
+            if self.think_started and not self.think_ended:
+                self.think_ended = now
+            self.text += event.text
+        elif isinstance(event, Usage):
+            self.usage = event
+        elif isinstance(event, Finish):
+            self.finish = event
+            self.usage = event.usage or self.usage
+
+    def end(self, *, stopped: bool = False, error: BaseException | None = None) -> None:
+        """The stream is over: finished, stopped by the visitor, or failed."""
+        now = self.clock()
+        self.ended_at = self.ended_at or now
+        if self.think_started and not self.think_ended:
+            self.think_ended = now
+        self.stopped = self.stopped or stopped
+        self.error = self.error or error
+
+    def snapshot(self) -> "Reply":
+        """A copy that later events do not change (every field is immutable)."""
+        return replace(self)
+
+    def raw(self) -> str:
+        """The assistant turn as MiniMax asks to get it back in the next request."""
+        if self.finish is not None:
+            return self.finish.raw_content
+        if self.inline_thinking and self.reasoning:
+            return f"<think>{self.reasoning}</think>\n\n{self.text}"
+        return self.text
+
+    def messages(self, lang: str) -> list[dict]:
+        """The reply as chat messages for the widget."""
+        shown: list[dict] = []
+        if self.reasoning:
+            done = self.think_ended is not None
+            duration = (self.think_ended if done else self.clock()) - self.think_started
+            shown.append({"role": "assistant", "content": self.reasoning,
+                          "metadata": {"title": text("thinking", lang),
+                                       "status": "done" if done else "pending",
+                                       "duration": round(duration, 1)}})
+        if self.text:
+            shown.append({"role": "assistant", "content": self.text})
+        lines = self._note_lines(lang)
+        if lines:
+            shown.append(note(lines, "error" if self.error else "info"))
+        return shown
+
+    def _note_lines(self, lang: str) -> list[str]:
+        if self.ended_at is None:
+            return []
+        lines: list[str] = []
+        if self.stopped:
+            lines.append(text("stopped", lang))
+        if self.error is not None:
+            lines += error_lines(self.error, lang)
+        elif self.finish is None and not self.stopped:
+            lines.append(text("cut_off", lang))
+        if self.finish is not None:
+            if self.finish.filtered:
+                lines.append(text("filtered", lang))
+            if self.finish.reason in ("length", "max_output"):
+                lines.append(text("length", lang))
+            if not self.text and not self.finish.filtered:
+                lines.append(text("empty", lang))
+            if self.finish.warning:
+                log.info("MiniMax warning (%s): %s", self.finish.trace_id, self.finish.warning)
+            lines.append(self.usage_line(lang))
+        return [line for line in lines if line]
+
+    def usage_line(self, lang: str) -> str:
+        """Tokens as MiniMax reports them, time to first token and tokens per second."""
+        parts = []
+        usage = self.usage
+        if usage is not None and (usage.prompt_tokens or usage.completion_tokens):
+            counts = text("usage", lang, prompt=usage.prompt_tokens, completion=usage.completion_tokens)
+            if usage.reasoning_tokens:
+                counts += text("usage_reasoning", lang, reasoning=usage.reasoning_tokens)
+            parts.append(counts)
+        elif usage is not None and usage.total_tokens:  # the pro API reports only a total
+            parts.append(text("usage_total", lang, total=usage.total_tokens))
+        if self.first_token_at is not None:
+            parts.append(text("ttft", lang, seconds=self.first_token_at - self.started))
+            elapsed = (self.ended_at or self.clock()) - self.first_token_at
+            if usage is not None and usage.completion_tokens and elapsed > 0:
+                parts.append(text("speed", lang, rate=usage.completion_tokens / elapsed))
+        return " · ".join(parts)

@@ -1,0 +1,149 @@
+"""Where replies come from, and which reply each visitor is waiting for.
+
+`ChatService` reads the settings once, on first use (never at import), and talks to MiniMax
+with the server's key, or to the backend's emulator, started in-process on first need, when
+no key is configured. `Runs` remembers each session's running reply so Stop can cancel it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from minimax_backend import (REGIONS, CancelToken, ChatRequest, MiniMaxClient, Settings,
+                             StreamEvent)
+
+from .reply import Reply
+
+OFFLINE_KEY = "offline-demo"  # what the emulator is sent; it accepts any key
+OFFLINE_GROUP_ID = "1"  # so the pro dialect works offline too
+OFFLINE_INTERVAL_MS = 25  # the emulator's pace: fast, but visibly streaming
+
+
+def start_emulator() -> Any:
+    """The backend's emulator, started on a free local port."""
+    from minimax_backend.emulator import Emulator, EmulatorConfig
+
+    emulator = Emulator(EmulatorConfig(interval_ms=OFFLINE_INTERVAL_MS))
+    emulator.start()
+    return emulator
+
+
+class ChatService:
+    """Streams replies for the UI; safe to share between sessions and threads."""
+
+    def __init__(self, settings: Settings | Callable[[], Settings] = Settings.from_env,
+                 client_factory: Callable[[Settings], Any] = MiniMaxClient,
+                 emulator_factory: Callable[[], Any] = start_emulator) -> None:
+        self._load = settings if callable(settings) else (lambda: settings)
+        self._client_factory = client_factory
+        self._emulator_factory = emulator_factory
+        self._lock = threading.Lock()
+        self._settings: Settings | None = None
+        self._emulator: Any = None
+        self._clients: dict[tuple[str, str, str], Any] = {}
+
+    def settings(self) -> Settings:
+        """The server's settings, read on first use; raises ValidationError if they are wrong."""
+        with self._lock:
+            if self._settings is None:
+                self._settings = self._load()
+            return self._settings
+
+    @property
+    def offline(self) -> bool:
+        """True when no key is configured and replies come from the emulator."""
+        return not self.settings().api_key
+
+    def stream(self, request: ChatRequest, region: str | None,
+               cancel: CancelToken) -> Iterator[StreamEvent]:
+        """The backend's events for `request`; all work, even connecting, happens when iterated."""
+        client = self._client(region)
+        yield from client.stream(request, cancel)
+
+    def _client(self, region: str | None) -> Any:
+        settings = self.settings()
+        if not settings.api_key:
+            settings = self._offline_settings(settings)
+        elif region in REGIONS and not settings.base_url:
+            settings = settings.with_overrides(region=region)
+        key = (settings.api_key, settings.url, settings.group_id)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._client_factory(settings)
+            return self._clients[key]
+
+    def _offline_settings(self, settings: Settings) -> Settings:
+        with self._lock:
+            if self._emulator is None:
+                self._emulator = self._emulator_factory()
+            return settings.with_overrides(api_key=OFFLINE_KEY, group_id=OFFLINE_GROUP_ID,
+                                           base_url=self._emulator.url)
+
+    def close(self) -> None:
+        """Stop the emulator and drop the clients (for tests and shutdown)."""
+        with self._lock:
+            emulator, self._emulator = self._emulator, None
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            getattr(client, "close", lambda: None)()
+        if emulator is not None:
+            emulator.stop()
+
+
+@dataclass
+class Run:
+    """One reply being streamed for one session: what Stop needs to cancel and freeze it."""
+
+    base: list[dict]  # the history the reply is appended to
+    reply: Reply  # the reply as last shown to the visitor
+    cancel: CancelToken = field(default_factory=CancelToken)
+    done: bool = False  # the final update is out: nothing left to stop
+
+
+class Runs:
+    """The running reply of each session, keyed by gradio's session hash."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._lock = threading.Lock()
+        self._runs: OrderedDict[str, Run] = OrderedDict()
+        # A reply closed by gradio (Stop, a closed tab) stays until Stop collects it; the
+        # oldest of those fall off past `capacity`.
+        self._capacity = capacity
+
+    def start(self, session: str, run: Run) -> None:
+        """Record `run` as the session's reply, cancelling any earlier one."""
+        with self._lock:
+            previous = self._runs.pop(session, None)
+            self._runs[session] = run
+            while len(self._runs) > self._capacity:  # drop the oldest finished or cancelled
+                stale = next((key for key, old in self._runs.items()
+                              if old.done or old.cancel.cancelled), None)
+                if stale is None:
+                    break
+                del self._runs[stale]
+        if previous is not None:
+            previous.cancel.cancel()
+
+    def busy(self, session: str) -> bool:
+        """True while a reply is streaming for the session."""
+        with self._lock:
+            run = self._runs.get(session)
+            return run is not None and not run.done and not run.cancel.cancelled
+
+    def finish(self, session: str, run: Run) -> None:
+        """Forget `run` once its final update is out (another run may have replaced it)."""
+        with self._lock:
+            if self._runs.get(session) is run:
+                del self._runs[session]
+
+    def stop(self, session: str) -> Run | None:
+        """Cancel the session's reply; the run, if one was still streaming."""
+        with self._lock:
+            run = self._runs.pop(session, None)
+        if run is None or run.done:
+            return None
+        run.cancel.cancel()
+        return run

@@ -1,0 +1,164 @@
+"""Every text a visitor reads, in Chinese and English, and how to pick the language.
+
+Control labels go through `gr.I18n` (the browser translates them; keys start with `mm_` so
+they never meet gradio's own, e.g. its "chatbot" namespace); messages produced while a
+request runs (errors, notes, the offline banner) are picked from the `Accept-Language` header.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+ZH, EN = "zh", "en"
+
+CONTROLS = {
+    EN: {
+        "mm_title": "## 💬 MiniMax Chat",
+        "mm_subtitle": "Chat with MiniMax's text models. Replies stream in; the model's thinking is folded away.",
+        "mm_placeholder": "**Ask anything.** Enter sends, Shift+Enter adds a line.<br>Pick a starter below, or type your own.",
+        "mm_input": "Your message",
+        "mm_input_placeholder": "Type a message… (Enter to send, Shift+Enter for a new line)",
+        "mm_send": "Send ➤",
+        "mm_stop": "⏹ Stop",
+        "mm_new_chat": "🧹 New chat",
+        "mm_settings": "⚙️ Settings (apply to the next message)",
+        "mm_api_mode": "API",
+        "mm_api_mode_info": "v2 is MiniMax's current chat API (all models, with thinking). pro is the older one with a bot persona.",
+        "mm_region": "Region",
+        "mm_region_info": "Where the server's key is sent. A key only works in its own region.",
+        "mm_model": "Model",
+        "mm_model_info": "The list depends on the API. You may type a newer model name.",
+        "mm_system": "System prompt",
+        "mm_system_info": "Instructions the model follows for the whole chat (pro: the bot's persona).",
+        "mm_system_placeholder": "e.g. You are a concise assistant that answers in English.",
+        "mm_temperature": "Temperature",
+        "mm_temperature_info": "Higher = more varied, lower = more focused. MiniMax allows (0, 1].",
+        "mm_top_p": "Top-p",
+        "mm_top_p_info": "Sample only from the most likely words that add up to this share. (0, 1].",
+        "mm_max_tokens": "Max tokens",
+        "mm_max_tokens_info": "Longest reply allowed (thinking included); the maximum depends on the model.",
+        "mm_bot_name": "Bot name (pro)",
+        "mm_bot_name_info": "The name the assistant speaks under in the pro API.",
+        "mm_user_name": "User name (pro)",
+        "mm_user_name_info": "The name your messages are sent under in the pro API.",
+        "mm_reset": "↺ Reset to the model's defaults",
+    },
+    ZH: {
+        "mm_title": "## 💬 MiniMax 聊天",
+        "mm_subtitle": "与 MiniMax 文本模型对话。回复实时显示，模型的思考过程会自动折叠。",
+        "mm_placeholder": "**有问题尽管问。** 按 Enter 发送，Shift+Enter 换行。<br>可以点下面的示例，也可以直接输入。",
+        "mm_input": "你的消息",
+        "mm_input_placeholder": "输入消息…（Enter 发送，Shift+Enter 换行）",
+        "mm_send": "发送 ➤",
+        "mm_stop": "⏹ 停止",
+        "mm_new_chat": "🧹 新对话",
+        "mm_settings": "⚙️ 设置（对下一条消息生效）",
+        "mm_api_mode": "接口",
+        "mm_api_mode_info": "v2 是 MiniMax 当前的对话接口（支持全部模型和思考过程）；pro 是带机器人人设的旧接口。",
+        "mm_region": "区域",
+        "mm_region_info": "服务器的 Key 发往哪个区域。Key 只能在所属区域使用。",
+        "mm_model": "模型",
+        "mm_model_info": "可选模型取决于接口；也可以直接输入更新的模型名。",
+        "mm_system": "系统提示词",
+        "mm_system_info": "模型在整个对话中遵循的指令（pro 接口中为机器人人设）。",
+        "mm_system_placeholder": "例如：你是一个简洁的助手，请用中文回答。",
+        "mm_temperature": "温度 Temperature",
+        "mm_temperature_info": "越高越发散，越低越稳定。MiniMax 允许 (0, 1]。",
+        "mm_top_p": "Top-p",
+        "mm_top_p_info": "只从累计概率达到该值的候选词中采样。取值 (0, 1]。",
+        "mm_max_tokens": "最大输出 token 数",
+        "mm_max_tokens_info": "回复（含思考过程）的最大长度，上限取决于模型。",
+        "mm_bot_name": "机器人名称（pro）",
+        "mm_bot_name_info": "pro 接口中助手的名字。",
+        "mm_user_name": "用户名称（pro）",
+        "mm_user_name_info": "pro 接口中你的消息使用的名字。",
+        "mm_reset": "↺ 恢复该模型的默认设置",
+    },
+}
+# Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
+I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
+
+
+def tr(key: str) -> gr.i18n.I18nData:
+    """A control's text, translated in the browser."""
+    return I18N("mm_" + key)
+
+
+MESSAGES = {
+    "thinking": {ZH: "💭 思考过程", EN: "💭 Thinking"},
+    "stopped": {ZH: "（已停止）", EN: "(stopped)"},
+    "length": {ZH: "回复达到了最大输出 token 数，被截断。可以在设置里调大“最大输出 token 数”。",
+               EN: "The reply hit the max-tokens limit and was cut. Raise “Max tokens” in Settings."},
+    "filtered": {ZH: "🛡️ 内容被 MiniMax 安全审核过滤，回复可能为空或不完整。请换个说法再试。",
+                 EN: "🛡️ MiniMax's content filter blocked this: the reply may be empty or cut. Try rephrasing."},
+    "empty": {ZH: "模型没有返回任何内容，请重试或换个说法。",
+              EN: "The model returned nothing. Try again or rephrase."},
+    "cut_off": {ZH: "回复意外中断，请重试。", EN: "The reply ended unexpectedly. Try again."},
+    "unexpected": {ZH: "应用内部出错，请重试；如果一直出现，请新建对话。",
+                   EN: "The app hit an internal error. Try again; if it keeps happening, start a new chat."},
+    "usage": {ZH: "输入 {prompt} · 输出 {completion} tokens", EN: "prompt {prompt} · completion {completion} tokens"},
+    "usage_total": {ZH: "共 {total} tokens", EN: "{total} tokens in total"},
+    "usage_reasoning": {ZH: "（含思考 {reasoning}）", EN: " (reasoning {reasoning})"},
+    "ttft": {ZH: "首字 {seconds:.2f} 秒", EN: "first token {seconds:.2f} s"},
+    "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
+    "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
+             EN: "The previous reply is still streaming: press Stop first."},
+    "bad_history": {ZH: "对话记录格式不正确，请点击“新对话”重新开始。",
+                    EN: "The chat history is malformed. Press “New chat” to start over."},
+    "history_too_long": {ZH: "对话太长了（超过 {limit} 个字符），请点击“新对话”重新开始。",
+                         EN: "The conversation is too long (over {limit} characters). Press “New chat” to start over."},
+    "offline": {
+        ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
+            "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
+            "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用。",
+        EN: "🔌 **Offline demo mode**: no MiniMax API key is configured on the server, so replies come from a "
+            "built-in emulator, not a real model. To connect a real model, set the `MINIMAX_API_KEY` environment "
+            "variable (on a Hugging Face Space: Settings → Variables and secrets → New secret `MINIMAX_API_KEY`) "
+            "and restart the app.",
+    },
+    "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
+}
+
+EXAMPLES = [
+    {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
+    {"text": "Write a Python function that checks whether a string is a palindrome, with a short test.",
+     "display_text": "写一个回文判断函数 · Write a palindrome checker in Python"},
+    {"text": "证明 √2 是无理数，用 LaTeX 写出关键步骤。",
+     "display_text": "证明 √2 是无理数 · Prove √2 is irrational (LaTeX)"},
+    {"text": "帮我规划一个杭州三日游行程，预算适中。 Plan a 3-day trip to Hangzhou on a moderate budget.",
+     "display_text": "杭州三日游 · A 3-day trip to Hangzhou"},
+]
+
+
+def pick_lang(accept_language: str | None) -> str:
+    """The visitor's language from an Accept-Language header: zh or en, Chinese when unknown."""
+    best, best_q = None, -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        if not tag or tag == "*":
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:  # the first tag wins a tie, as browsers list them by preference
+            best, best_q = tag, q
+    if best is None:
+        return ZH
+    return ZH if best.startswith("zh") else EN
+
+
+def lang_of(request: gr.Request | None) -> str:
+    """The language of the visitor who sent `request`."""
+    headers = getattr(request, "headers", None) or {}
+    return pick_lang(headers.get("accept-language"))
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """One runtime message in `lang`, with `values` filled in."""
+    template = MESSAGES[key][lang if lang in (ZH, EN) else ZH]
+    return template.format(**values) if values else template
