@@ -1,0 +1,1 @@
+"""Benchmarks of the app against a stock gr.ChatInterface: `python bench/run.py --quick`."""

@@ -1,0 +1,254 @@
+"""A light load client: many visitors from one asyncio process, over gradio's own protocol.
+
+Each visitor does what the page does when Enter is pressed: it runs the textbox's `submit`
+chain event by event (`queue=False` steps as `POST run/predict`, queued ones through
+`queue/join` and the SSE stream), sending the values the page would send and keeping the
+outputs the page would keep. Its first token is the first streamed update that shows the
+emulator's first chunk; its reply is done when that streaming event completes.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .gradio_protocol import (AppModel, Dependency, SSEDecoder, apply_diff, assistant_text,
+                              is_update, loads)
+from .queue_stream import QueueStream
+
+READ_TIMEOUT = 120.0  # a stock queue can keep the 50th visitor waiting ~100 s (heartbeats help)
+EMULATOR_KEY = "bench-key"
+V2_PATH = "/v1/text/chatcompletion_v2"
+# How every emulator reply begins, its first 4-character chunk (minimax_backend/emulator/
+# replies.py): text without it is the app's own, e.g. a placeholder, a limit or an error.
+REPLY_START = "你好！这"
+_visitors = itertools.count(1)
+
+
+def visitor_address() -> str:
+    """A distinct client address per visitor, sent as X-Forwarded-For: on a public link each
+    visitor comes from their own address, and the app's per-visitor limits count by it."""
+    n = next(_visitors)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
+def new_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=READ_TIMEOUT),
+                             limits=httpx.Limits(max_connections=1000,
+                                                 max_keepalive_connections=200))
+
+
+@dataclass
+class Visit:
+    """One visitor's reply, timed with `time.perf_counter()`."""
+
+    started: float
+    first_token: float | None = None
+    done: float | None = None  # the streaming event completed
+    ended: float | None = None  # the whole chain ran
+    ok: bool = True
+    error: str | None = None
+    reply: str = ""
+
+    @property
+    def ttft(self) -> float | None:
+        return None if self.first_token is None else self.first_token - self.started
+
+    @property
+    def failed(self) -> bool:
+        return (not self.ok or self.first_token is None or self.done is None
+                or REPLY_START not in self.reply)
+
+
+@dataclass
+class Target:
+    """An app under test, as loaded from its `/config`."""
+
+    url: str
+    model: AppModel
+    trigger: int
+    overrides: dict[int, Any] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, client: httpx.AsyncClient, url: str, elem_id: str | None = None,
+                   overrides: dict[str, Any] | None = None) -> Target:
+        """`overrides` sets controls by elem_id, as a visitor would before sending."""
+        response = await client.get(url + "/config")
+        response.raise_for_status()
+        model = AppModel.from_config(response.json())
+        by_id = {model.by_elem_id[k]: v for k, v in (overrides or {}).items()}
+        return cls(url, model, model.submit_trigger(elem_id), by_id)
+
+
+class _Visitor:
+    """One browser tab: opens the page, then sends one message."""
+
+    def __init__(self, client: httpx.AsyncClient, target: Target) -> None:
+        self.client = client
+        self.target = target
+        self.session = uuid.uuid4().hex[:11]
+        self.values = target.model.initial_values()
+        self.values.update(target.overrides)
+        self.api = target.url + target.model.api_prefix
+        self.headers = {"X-Forwarded-For": visitor_address()}
+        self.queue = QueueStream(client, self.api, self.session, self.headers)
+        self.visit = Visit(started=time.perf_counter())
+
+    async def open(self) -> None:
+        """What the page runs as it opens (gradio sets up the session on its first call)."""
+        await self._guarded(self.target.model.page_loads())
+
+    async def send(self, message: str) -> Visit:
+        """Type `message` and press Enter; timed from the key press."""
+        self.values[self.target.trigger] = message
+        self.visit.started = time.perf_counter()
+        if self.visit.ok:
+            await self._guarded(self.target.model.started_by(self.target.trigger, "submit"))
+        self.visit.ended = time.perf_counter()
+        if self.queue.reader is not None:
+            self.queue.reader.cancel()
+        if self.visit.ok and REPLY_START not in self.visit.reply:
+            self.visit.error = f"not the model's reply: {self.visit.reply[:120]!r}"
+        return self.visit
+
+    async def _guarded(self, deps: list[Dependency]) -> None:
+        try:
+            await self._chain(deps)
+        except (httpx.HTTPError, ValueError, KeyError) as err:
+            self.visit.ok, self.visit.error = False, f"{type(err).__name__}: {err}"
+
+    async def _chain(self, deps: list[Dependency]) -> None:
+        """Run `deps` side by side, each followed by what it triggers, as the page does."""
+        await asyncio.gather(*(self._step(dep) for dep in deps))
+
+    async def _step(self, dep: Dependency) -> None:
+        model = self.target.model
+        ok, changed = await self._run(dep)
+        # What `dep` triggers: `.then`/`.success` steps, and `change` on the values it set.
+        await self._chain(model.followers(dep, ok)
+                          + [d for c in changed for d in model.started_by(c, "change")])
+
+    def _body(self, dep: Dependency) -> dict:
+        model = self.target.model
+        data = [None if model.stateful(i) else self.values.get(i) for i in dep.inputs]
+        return {"data": data, "fn_index": dep.id,
+                "trigger_id": self.target.trigger, "session_hash": self.session,
+                "event_data": None}
+
+    def _keep(self, dep: Dependency, output: dict) -> list[int]:
+        """Take a step's outputs as the page does; return the components whose value changed
+        (a State's change is the server's to report, in `changed_state_ids`)."""
+        changed = list(output.get("changed_state_ids") or [])
+        for component, value in zip(dep.outputs, output["data"]):
+            if is_update(value):
+                if "value" not in value:
+                    continue
+                value = value["value"]
+            if self.target.model.stateful(component):
+                continue
+            if self.values.get(component) != value:
+                changed.append(component)
+            self.values[component] = value
+        return changed
+
+    def _fail(self, dep: Dependency, why: str) -> bool:
+        self.visit.ok = False
+        self.visit.error = self.visit.error or f"event {dep.id} ({dep.api_name}): {why}"
+        return False
+
+    async def _run(self, dep: Dependency) -> tuple[bool, list[int]]:
+        """Run one step; whether it succeeded, and which values it changed."""
+        if not dep.backend:
+            return True, []  # a front-end-only step
+        if not dep.queue:
+            response = await self.client.post(self.api + "/run/predict", json=self._body(dep),
+                                              headers=self.headers)
+            if response.status_code != 200:
+                return self._fail(dep, f"HTTP {response.status_code} {response.text[:200]}"), []
+            return True, self._keep(dep, response.json())
+        joined = await self.client.post(self.api + "/queue/join", json=self._body(dep),
+                                        headers=self.headers)
+        if joined.status_code != 200:
+            return self._fail(dep, f"join: HTTP {joined.status_code} {joined.text[:200]}"), []
+        return await self._stream(dep, joined.json()["event_id"])
+
+    async def _stream(self, dep: Dependency, event_id: str) -> tuple[bool, list[int]]:
+        chat = self.target.model.chat_output(dep)
+        raw: list | None = None  # the outputs as last sent, which diffs apply to
+        inbox = self.queue.inbox(event_id)
+        while True:
+            message = await inbox.get()
+            kind = message.get("msg")
+            if kind == "process_generating":
+                if self.visit.first_token is not None or chat is None:
+                    continue  # once the first token is in, only the completion matters
+                data = message["output"]["data"]
+                raw = data if raw is None else [apply_diff(v, d) for v, d in zip(raw, data)]
+                if REPLY_START in assistant_text(raw[chat]):
+                    self.visit.first_token = time.perf_counter()
+            elif kind == "process_completed":
+                if not message.get("success"):
+                    return self._fail(dep, str(message["output"].get("error"))), []
+                changed = self._keep(dep, message["output"])
+                if chat is not None:
+                    now = time.perf_counter()
+                    self.visit.done = now
+                    self.visit.reply = assistant_text(self.values[dep.outputs[chat]])
+                    if self.visit.first_token is None and REPLY_START in self.visit.reply:
+                        self.visit.first_token = now  # not streamed: all at once
+                return True, changed
+            elif kind == "unexpected_error":
+                return self._fail(dep, str(message.get("message"))), []
+
+
+async def visit(client: httpx.AsyncClient, target: Target, message: str) -> Visit:
+    """One visitor opens the page, types `message` and presses Enter."""
+    visitor = _Visitor(client, target)
+    await visitor.open()
+    return await visitor.send(message)
+
+
+async def crowd(client: httpx.AsyncClient, target: Target, visitors: int, message: str,
+                on_tick: Callable[[], None] | None = None, tick: float = 0.1
+                ) -> tuple[float, list[Visit]]:
+    """`visitors` with the page open press Enter at the same moment; the time until the last
+    reply is done. `on_tick` runs every `tick` seconds meanwhile (e.g. to sample memory)."""
+    tabs = [_Visitor(client, target) for _ in range(visitors)]
+    await asyncio.gather(*(tab.open() for tab in tabs))
+    started = time.perf_counter()
+    runs = asyncio.gather(*(tab.send(f"{message} #{i}") for i, tab in enumerate(tabs)))
+    if on_tick is not None:
+        while not runs.done():
+            on_tick()
+            await asyncio.wait([runs], timeout=tick)
+    visits = await runs
+    ends = [v.done or v.ended or started for v in visits]
+    return max(ends) - started, visits
+
+
+async def raw_first_token(client: httpx.AsyncClient, emulator_url: str, model: str,
+                          message: str) -> float:
+    """Seconds from sending a streamed request straight to the emulator to its first text."""
+    body = {"model": model, "messages": [{"role": "user", "content": message}], "stream": True,
+            "max_tokens": 2048}
+    started = time.perf_counter()
+    first = None
+    decoder = SSEDecoder()
+    async with client.stream("POST", emulator_url + V2_PATH, json=body,
+                             headers={"Authorization": f"Bearer {EMULATOR_KEY}"}) as response:
+        response.raise_for_status()
+        async for chunk in response.aiter_raw():
+            for payload in decoder.feed(chunk):
+                if first is None:
+                    choices = loads(payload).get("choices") or [{}]
+                    if (choices[0].get("delta") or {}).get("content"):
+                        first = time.perf_counter()
+    if first is None:
+        raise RuntimeError("the emulator streamed no text")
+    return first - started

@@ -1,0 +1,129 @@
+"""The results of one run as JSON, a Markdown table and one chart."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import targets
+from .chart import chart
+from .format import number
+from .machine import describe
+from .stats import median, ratio
+
+NAME = "benchmark"  # bench/results/benchmark.{json,md,png}
+
+
+def _row(metric: str, unit: str, app, baseline, target: str = "", met: bool | None = None,
+         at_least: tuple[bool, bool] = (False, False)) -> dict:
+    """`at_least`: whether the app's / the baseline's value is only a lower bound."""
+    bound = {(False, False): "", (False, True): "≥", (True, False): "≤"}.get(at_least)
+    return {"metric": metric, "unit": unit, "app": app, "baseline": baseline,
+            "app_at_least": at_least[0], "baseline_at_least": at_least[1],
+            "ratio": ratio(baseline, app) if bound is not None else None,
+            "ratio_bound": bound or "", "target": target, "met": met}
+
+
+def summarize(results: dict) -> list[dict]:
+    """The table: one row per figure, this app vs the baseline, ratio = baseline / app."""
+    ttft, browser, crowds = results["ttft"], results["browser"], results["concurrency"]
+    cost, startup = results["cost"], results["startup"]
+    rows = []
+    app_ttft = ttft["app"]["overhead_median_ms"]
+    rows.append(_row("Time to first token, overhead over a raw request (median)", "ms", app_ttft,
+                     ttft["baseline"]["overhead_median_ms"], "≤ 30 ms",
+                     _at_most(app_ttft, targets.TTFT_OVERHEAD_MEDIAN_MS)))
+    rows.append(_row("Time to first token, overhead over a raw request (p95)", "ms",
+                     ttft["app"]["overhead_p95_ms"], ttft["baseline"]["overhead_p95_ms"]))
+    lag = browser["app"]["lag_median_ms"]
+    chunks = browser["reply"].split(";")[0].split("=")[1]
+    bounds = (browser["app"]["at_least"], browser["baseline"]["at_least"])
+    rows.append(_row(f"Browser lag: last token visible after the upstream's last byte "
+                     f"({int(chunks):,}-chunk reply)", "ms", lag,
+                     browser["baseline"]["lag_median_ms"], "≤ 100 ms",
+                     None if bounds[0] else _at_most(lag, targets.BROWSER_LAG_MS), bounds))
+    sizes = sorted(int(n) for n in crowds["app"])
+    for n in sizes:
+        a, b = crowds["app"][str(n)], crowds["baseline"][str(n)]
+        who = f"{n} visitor{'s' if n > 1 else ''}"
+        rows.append(_row(f"{who}: total wall time", "s", a["wall_s"], b["wall_s"]))
+        for q in ("p50", "p95"):
+            rows.append(_row(f"{who}: time to first token {q}", "ms", a[f"ttft_{q}_ms"],
+                             b[f"ttft_{q}_ms"]))
+        rows.append(_row(f"{who}: failures", "", a["failures"], b["failures"], "0",
+                         a["failures"] == 0))
+    most, one = str(sizes[-1]), str(sizes[0])
+    scale = {k: round(crowds[k][most]["wall_s"] / crowds[k][one]["wall_s"], 2)
+             for k in ("app", "baseline")}
+    rows.append(_row(f"{most} visitors' wall time ÷ {one} visitor's", "×", scale["app"],
+                     scale["baseline"], "≤ 1.5×", _at_most(scale["app"], targets.CROWD_SCALING)))
+    rows.append(_row("Server CPU per 1,000 streamed tokens", "CPU s",
+                     cost["app"]["cpu_s_per_1k_tokens"], cost["baseline"]["cpu_s_per_1k_tokens"]))
+    rows.append(_row("Resident memory, idle", "MiB", cost["app"]["rss_idle_mb"],
+                     cost["baseline"]["rss_idle_mb"]))
+    rows.append(_row(f"Resident memory, {most} visitors (peak)", "MiB",
+                     cost["app"]["rss_peak_mb"], cost["baseline"]["rss_peak_mb"]))
+    rows.append(_row("Start-up: `python <app>` until the page is served", "s",
+                     startup["app"]["median_s"], startup["baseline"]["median_s"]))
+    return rows
+
+
+def _at_most(value, limit) -> bool | None:
+    return None if value is None else value <= limit
+
+
+def markdown(results: dict) -> str:
+    """The table as Markdown, with the machine and the command it came from."""
+    machine = results["machine"]
+    lines = [(f"Measured with `{results['command']}` on {results['started_at']} "
+              f"({results['duration_s']:.0f} s)."),
+             (f"Machine: {describe(machine)}; 1-minute load average at the start "
+              f"{machine['load_average_1m']} (other work on the machine skews results)."),
+             "",
+             "| Metric | This app | Stock ChatInterface | Ratio (baseline ÷ app) "
+             "| Target (this app) |",
+             "|---|---:|---:|---:|---|"]
+    for row in results["table"]:
+        unit = f" ({row['unit']})" if row["unit"] else ""
+        met = "" if row["met"] is None else (" ✅" if row["met"] else " ❌")
+        ratio_text = "—" if row["ratio"] is None else \
+            f"{row['ratio_bound'] and row['ratio_bound'] + ' '}{number(row['ratio'])}×"
+        app = number(row["app"], row["app_at_least"])
+        baseline = number(row["baseline"], row["baseline_at_least"])
+        lines.append(f"| {row['metric']}{unit} | {app} | {baseline} | {ratio_text} | "
+                     f"{row['target']}{met} |")
+    watched = results["profile"]["browser_watch_s"]
+    bounded = any(r["app_at_least"] or r["baseline_at_least"] for r in results["table"])
+    lines += ["", "Ratios above 1× favour this app (every metric here is lower-is-better). "
+              + (f"“≥”: that page was watched for at most {watched:g} s after the reply's "
+                 "last byte and had not shown the last token yet, so its lag is at least that. "
+                 if bounded else "") +
+              f"Raw emulator time to first token: {number(results['ttft']['raw_median_ms'])} ms "
+              "(median). Replies: time to first token `" + results["ttft"]["reply"] +
+              "`, browser `" + results["browser"]["reply"] + "`, visitors `" +
+              results["concurrency"]["reply"] + "` (emulator directives)."]
+    return "\n".join(lines) + "\n"
+
+
+def cost_summary(crowds: dict, rss_idle_mb: float) -> dict:
+    """CPU per 1,000 tokens over every crowd, and memory idle and at the largest crowd."""
+    cpu = sum(c["cpu_s"] for c in crowds.values())
+    tokens = sum(c["tokens"] for c in crowds.values())
+    most = str(max(int(n) for n in crowds))
+    return {"cpu_s": round(cpu, 3), "tokens": tokens,
+            "cpu_s_per_1k_tokens": round(cpu / tokens * 1000, 3) if tokens else None,
+            "rss_idle_mb": round(rss_idle_mb, 1), "rss_peak_mb": crowds[most]["rss_peak_mb"]}
+
+
+def startup_summary(samples: list[float]) -> dict:
+    return {"samples_s": [round(s, 3) for s in samples], "median_s": round(median(samples), 3)}
+
+
+def write(results: dict, out: Path) -> dict[str, Path]:
+    """Write benchmark.json, benchmark.md and benchmark.png into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    results["table"] = summarize(results)
+    paths = {"json": out / f"{NAME}.json", "md": out / f"{NAME}.md", "png": out / f"{NAME}.png"}
+    paths["json"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    paths["md"].write_text(markdown(results))
+    chart(results, paths["png"])
+    return paths

@@ -1,0 +1,109 @@
+"""The benchmark cannot rot: a tiny `python bench/run.py --smoke` writes every file with sane
+values, and the pieces that speak gradio's protocol agree with gradio itself."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gradio.utils import diff
+
+from bench.gradio_protocol import SSEDecoder, apply_diff, assistant_text
+from bench.stats import percentile, ratio
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+# -- the protocol pieces, without a network ---------------------------------------------
+
+def test_sse_decoder_yields_each_event_once_however_the_bytes_are_split():
+    wire = (b'data: {"msg":"estimation","rank":0}\n\n'
+            b'data: {"msg":"process_generating","output":{"data":["\xe4\xbd\xa0"]}}\n\n'
+            b'data: {"msg":"close_stream"}\n\n')
+    expected = [b'{"msg":"estimation","rank":0}',
+                b'{"msg":"process_generating","output":{"data":["\xe4\xbd\xa0"]}}',
+                b'{"msg":"close_stream"}']
+    for cut in range(len(wire) + 1):
+        decoder = SSEDecoder()
+        assert decoder.feed(wire[:cut]) + decoder.feed(wire[cut:]) == expected, cut
+    decoder = SSEDecoder()
+    assert [e for i in range(len(wire)) for e in decoder.feed(wire[i:i + 1])] == expected
+
+
+def test_apply_diff_rebuilds_what_gradio_diffed():
+    user = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    steps = [
+        [user],
+        [user, {"role": "assistant", "content": [{"type": "text", "text": "你"}]}],
+        [user, {"role": "assistant", "content": [{"type": "text", "text": "你好 there"}]}],
+        [user, {"role": "assistant", "metadata": {"title": "note"},
+                "content": [{"type": "text", "text": "你好 there!"}]}],
+        [{"role": "user", "content": "replaced"}],
+    ]
+    value = json.loads(json.dumps(steps[0]))
+    for old, new in zip(steps, steps[1:]):
+        value = apply_diff(value, json.loads(json.dumps(diff(old, new))))
+        assert value == new
+    assert assistant_text(steps[3]) == "你好 there!"
+
+
+def test_percentiles_and_ratios():
+    assert percentile([3, 1, 2], 50) == 2
+    assert percentile([0, 10], 95) == pytest.approx(9.5)
+    assert percentile([], 50) is None
+    assert ratio(10.0, 2.0) == 5.0
+    assert ratio(1.0, 0.0) is None
+
+
+# -- the whole command, tiny ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+        pytest.skip("Debian's chromium is not installed")
+    out = tmp_path_factory.mktemp("bench")
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    done = subprocess.run([sys.executable, "bench/run.py", "--smoke", "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out, done.stdout
+
+
+def test_smoke_run_writes_the_json_the_table_and_the_chart(smoke_run):
+    out, stdout = smoke_run
+    results = json.loads((out / "benchmark.json").read_text())
+    table = (out / "benchmark.md").read_text()
+    png = (out / "benchmark.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert "| Metric | This app | Stock ChatInterface |" in table and table in stdout + "\n"
+    assert results["command"] == "python bench/run.py --smoke"
+    machine = results["machine"]
+    assert machine["cores"] >= 1 and machine["gradio"] and machine["python"] and machine["chromium"]
+    assert {"ttft", "browser", "concurrency", "cost", "startup", "table"} <= results.keys()
+    assert len(results["table"]) >= 10
+    for row in results["table"]:
+        assert row["metric"] and row["app"] is not None and row["baseline"] is not None, row
+
+
+def test_smoke_run_measured_both_apps_without_failures(smoke_run):
+    results = json.loads((smoke_run[0] / "benchmark.json").read_text())
+    for key in ("app", "baseline"):
+        ttft = results["ttft"][key]
+        assert ttft["failures"] == 0, ttft["errors"]
+        assert all(0 < t < 10_000 for t in ttft["ttft_ms"])
+        lag = results["browser"][key]
+        assert all(run["complete"] and run["events"] == 201 for run in lag["runs"]), lag
+        assert lag["lag_median_ms"] > -50  # a clock mix-up would show as a large negative lag
+        for visitors, crowd in results["concurrency"][key].items():
+            assert crowd["failures"] == 0, crowd["errors"]
+            assert crowd["tokens"] == int(visitors) * 10 and crowd["wall_s"] > 0.15
+            assert crowd["rss_peak_mb"] > 50
+        cost = results["cost"][key]
+        assert cost["cpu_s_per_1k_tokens"] > 0 and cost["rss_idle_mb"] > 50
+        assert 0.5 < results["startup"][key]["median_s"] < 60
+    assert 0 < results["ttft"]["raw_median_ms"] < 1000
