@@ -1,8 +1,10 @@
 """Cancelling a request from another thread, even while it waits on a silent upstream.
 
 A thread blocked in `recv()` only wakes when data arrives, the read timeout expires or the
-socket is shut down. `CancelToken.cancel()` does the last: every socket a request opens or
-reuses while a token is current is registered with it, and cancelling shuts them down.
+socket is shut down. `CancelToken.cancel()` does the last: every connection a request opens or
+reuses while a token is current is registered with it, and cancelling shuts down the sockets
+of those it still owns. A finished reply's connection goes back to the pool and may carry
+another caller's request by the time its token is cancelled: that caller owns it then.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ class CancelToken:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._event = threading.Event()
-        self._sockets: list[socket.socket] = []
+        self._connections: list[HTTPConnection] = []
 
     @property
     def cancelled(self) -> bool:
@@ -32,24 +34,23 @@ class CancelToken:
         """Stop the call: shut down its sockets so a blocked read returns at once."""
         with self._lock:
             self._event.set()
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            _shutdown(sock)
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            if getattr(connection, "_mm_token", None) is self:
+                _shutdown(connection.sock)
 
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; True if cancelled meanwhile."""
         return self._event.wait(seconds)
 
-    def attach(self, sock: socket.socket | None) -> None:
-        """Register a socket in use by this call (shut at once if already cancelled)."""
-        if sock is None:
-            return
+    def attach(self, connection: HTTPConnection) -> None:
+        """Register a connection in use by this call (shut at once if already cancelled)."""
         with self._lock:
             if not self._event.is_set():
-                if sock not in self._sockets:
-                    self._sockets.append(sock)
+                if connection not in self._connections:
+                    self._connections.append(connection)
                 return
-        _shutdown(sock)
+        _shutdown(connection.sock)
 
     def __enter__(self) -> "CancelToken":
         _current.token = self
@@ -59,7 +60,9 @@ class CancelToken:
         _current.token = None
 
 
-def _shutdown(sock: socket.socket) -> None:
+def _shutdown(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
     try:
         # The plain socket's shutdown, also for TLS sockets: it wakes a reader in another
         # thread without touching the TLS state that reader is using.
@@ -68,29 +71,31 @@ def _shutdown(sock: socket.socket) -> None:
         pass  # already closed
 
 
-def _attach_current(sock: socket.socket | None) -> None:
+def _attach_current(connection: HTTPConnection) -> None:
+    """Make the current token (or none) the connection's owner: only the owner may shut it."""
     token = getattr(_current, "token", None)
+    connection._mm_token = token
     if token is not None:
-        token.attach(sock)
+        token.attach(connection)
 
 
 class _Connection(HTTPConnection):
     def connect(self) -> None:
         super().connect()
-        _attach_current(self.sock)
+        _attach_current(self)
 
     def request(self, *args, **kwargs):  # a kept-alive connection is reused: attach it too
-        _attach_current(self.sock)
+        _attach_current(self)
         return super().request(*args, **kwargs)
 
 
 class _TLSConnection(HTTPSConnection):
     def connect(self) -> None:
         super().connect()
-        _attach_current(self.sock)
+        _attach_current(self)
 
     def request(self, *args, **kwargs):
-        _attach_current(self.sock)
+        _attach_current(self)
         return super().request(*args, **kwargs)
 
 

@@ -253,3 +253,17 @@ def test_closing_the_generator_closes_the_connection():
     stream.close()
     assert hung_up.wait(2), "the HTTP connection stayed open after the generator was closed"
     server.close()
+
+
+def test_cancelling_a_finished_call_spares_the_pooled_connection_now_in_use(emu):
+    """A finished reply's connection goes back to the pool; cancelling its token later (as a
+    UI's cleanup does) must not cut the next caller who reuses that connection."""
+    client = client_for(emu)
+    first = CancelToken()
+    assert run(client, ask(), first)[2].reason == "stop"
+    emu.push_fault("interval_ms=20")
+    second = client.stream(ask())
+    assert isinstance(next(second), TextDelta)  # the kept-alive connection carries this one
+    first.cancel()
+    events = list(second)
+    assert isinstance(events[-1], Finish) and events[-1].reason == "stop"
