@@ -12,19 +12,28 @@ from typing import Any
 
 import gradio as gr
 
+from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
+from ui.browser import page_js
 from ui.chat import MAX_MESSAGE_CHARS, MAX_SYSTEM_CHARS, ChatHandlers
 from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
                          on_model_change, page_load, reset_defaults)
+from ui.conversations import ConversationHandlers
+from ui.guard import Guard, GuardConfig, auth_from_env
+from ui.logs import install_redaction
+from ui.middleware import middleware
+from ui.own_key import check_key, key_panel
 from ui.service import ChatService
+from ui.sidebar import ConversationPanel
 from ui.strings import EXAMPLES, I18N, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
 # wait for the previous one. Each streaming reply also holds one worker thread while it reads.
-CHAT_CONCURRENCY = 32
+CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their first token in < 1 s
 MAX_THREADS = 64
 QUEUE_SIZE = 256
+MAX_FILE_SIZE = "2mb"  # the only upload is a chat import (ui/export.py MAX_FILE_BYTES)
 
 # The delimiters models actually write; `$$` must come before `$`.
 LATEX_DELIMITERS = [
@@ -41,11 +50,13 @@ CSS = """
 """
 
 
-def build_demo(service: ChatService | None = None, *, interval: float | None = None) -> gr.Blocks:
+def build_demo(service: ChatService | None = None, *, interval: float | None = None,
+               guard: Guard | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests)."""
     service = service or ChatService()
-    chat = ChatHandlers(service, interval=interval)
+    # Per-visitor limits from APP_* variables, read at the first message (see ui/guard.py).
+    chat = ChatHandlers(service, interval=interval, guard=guard or Guard(GuardConfig.from_env))
     spec = spec_for(DEFAULT_MODEL[V2])
 
     with gr.Blocks(title="MiniMax Chat") as demo:
@@ -55,15 +66,18 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
 
         with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
+                conversations = ConversationPanel(ConversationHandlers(chat.runs))
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    elem_id="chatbot", label="对话 · Chat", height="62vh", editable="user",
+                    elem_id="chatbot", label=tr("chat"), height="62vh", editable="user",
                     latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
                     placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
                     allow_tags=False)
                 with gr.Row(equal_height=True):
                     chat_input = gr.Textbox(
-                        elem_id="chat-input", show_label=False, placeholder=tr("input_placeholder"),
+                        elem_id="chat-input", label=tr("input"), show_label=False,
+                        placeholder=tr("input_placeholder"),
                         lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS, autofocus=True,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
@@ -99,13 +113,24 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                                            max_length=64, label=tr("user_name"),
                                            info=tr("user_name_info"))
                     reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
+                with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
+                    user_key, user_group, test_key, key_status = key_panel()
 
+        saved = conversations.wire(chatbot, raw_replies, [api_mode, model, system, temperature, top_p,
+                                   max_tokens, bot_name, user_name], new_chat, demo)
         _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat,
                    [api_mode, region, model, system, temperature, top_p, max_tokens,
-                    bot_name, user_name])
+                    bot_name, user_name, user_key, user_group], saved)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
-        api_mode.change(on_api_change, api_mode, [model, bot_name, user_name], **quick)
-        model.change(on_model_change, model, [temperature, top_p, max_tokens], **quick)
+        # `input`, not `change`: restoring a conversation sets these without resetting the rest.
+        api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
+            on_model_change, model, [temperature, top_p, max_tokens], **quick)
+        model.input(on_model_change, model, [temperature, top_p, max_tokens], **quick)
+
+        def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
+            return check_key(service, key, group, where, api, name, request)
+
+        test_key.click(test, [user_key, user_group, region, api_mode, model], key_status, **quick)
         reset.click(reset_defaults, model,
                     [system, temperature, top_p, max_tokens, bot_name, user_name], **quick)
 
@@ -120,9 +145,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               controls: list[gr.components.Component]) -> None:
+               controls: list[gr.components.Component], saved: dict[str, Any]) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
-    at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all."""
+    at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
+    `saved` (a `.then` event) stores the chat in the browser after a reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     buttons = [chat_input, send, stop]
     stream: dict[str, Any] = {
@@ -143,18 +169,22 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         streams.append(start.success(**stream, **visibility))
-        streams[-1].then(chat.idle, None, buttons, **quick)
-    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick)
-    stop.click(chat.stop, raw_replies, [chatbot, raw_replies, *buttons], cancels=streams, **quick)
+        streams[-1].then(chat.idle, None, buttons, **quick).then(**saved)
+    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saved)
+    stop.click(chat.stop, raw_replies, [chatbot, raw_replies, *buttons], cancels=streams,
+               **quick).then(**saved)
     for clear in (new_chat.click, chatbot.clear):
         clear(chat.new_chat, None, [chatbot, raw_replies, *buttons], cancels=streams, **quick)
 
 
 def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
-    gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT."""
+    gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
+    optional login from APP_AUTH; a CSP and a body cap (ui/middleware.py)."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
-            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS}
+            "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
+            "app_kwargs": {"middleware": middleware()},
+            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js()}
 
 
 demo = build_demo()
@@ -169,6 +199,12 @@ def main(argv: list[str] | None = None) -> None:
     from dotenv import load_dotenv
 
     load_dotenv()  # settings are read at the first request, so .env still counts
+    install_redaction()  # no key in any log line, whoever logs it
+    try:  # a bad limit or login setting stops the app here, naming its variable
+        GuardConfig.from_env()
+        auth_from_env()
+    except ValidationError as err:
+        parser.exit(2, f"error: {err}\n")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     demo.launch(**launch_options(share=True if args.share else None))
 

@@ -5,6 +5,10 @@ import os
 
 # Before gradio is imported anywhere: no analytics calls from tests or CI.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# The suite sends many messages from one address within a minute: no per-visitor rate limits
+# unless a test asks for them (tests/test_safety_limits.py sets its own).
+os.environ.setdefault("APP_MAX_MESSAGES_PER_MINUTE", "0")
+os.environ.setdefault("APP_MAX_TOKENS_PER_HOUR", "0")
 
 import pytest  # noqa: E402
 

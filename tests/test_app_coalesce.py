@@ -94,3 +94,32 @@ def test_a_consumer_that_leaves_closes_the_source():
 
     asyncio.run(run())
     assert closed.wait(2), "the reader thread kept the source open"
+
+
+def test_page_interval_spaces_updates_out_only_under_load():
+    from ui.chat import MAX_INTERVAL, page_interval
+
+    assert page_interval(0.04, 1) == 0.04 and page_interval(0.04, 10) == 0.04
+    assert page_interval(0.04, 50) == pytest.approx(0.2)
+    assert page_interval(0.04, 500) == MAX_INTERVAL
+
+
+def test_interval_may_be_a_function_asked_after_every_batch():
+    import asyncio
+
+    asked = []
+
+    def pace():
+        asked.append(1)
+        return 0.0
+
+    def slow():
+        for x in range(3):
+            time.sleep(0.02)
+            yield x
+
+    async def main():
+        return [batch async for batch in coalesce(slow(), interval=pace)]
+
+    batches = asyncio.run(main())
+    assert [x for batch in batches for x in batch] == [0, 1, 2] and asked

@@ -16,10 +16,13 @@ import gradio as gr
 from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
-from .coalesce import coalesce
+from .coalesce import INTERVAL, coalesce
+from .guard import Guard, LimitExceeded, check_history, limit_text, reply_tokens
 from .history import item_text, last_user_index, shown_answers, to_messages
+from .logs import log_finished, log_limited
 from .reply import Reply, error_lines, note
-from .service import ChatService, Run, Runs
+from .safe_markdown import display, original
+from .service import ChatService, Route, Run, Runs
 from .strings import lang_of, text
 
 log = logging.getLogger(__name__)
@@ -30,8 +33,8 @@ RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
 
 def user_message(content: str) -> dict:
-    """A user turn for the widget."""
-    return {"role": "user", "content": content}
+    """A user turn for the widget, any markup in it shown as text."""
+    return {"role": "user", "content": display(content)}
 
 
 def _session(request: gr.Request | None) -> str:
@@ -76,8 +79,20 @@ def _remember(raw_replies: RawReplies | None, history: list, reply: Reply) -> Ra
         shown = set()
     kept = {k: v for k, v in (raw_replies or {}).items() if k in shown}
     if reply.text:
-        kept[reply.text] = reply.raw()
+        kept[display(reply.text)] = reply.raw()  # keyed as shown, like to_messages looks up
     return kept
+
+
+# Every page update of every stream costs the one server process CPU (gradio diffs and sends
+# it). Past this many replies at once, updates are spaced out in proportion, so 50 visitors
+# cost about as much as 10; one visitor still gets an update every 40 ms.
+SMOOTH_STREAMS = 10
+MAX_INTERVAL = 0.25
+
+
+def page_interval(base: float, streaming: int) -> float:
+    """Seconds between page updates of one reply while `streaming` replies are running."""
+    return min(max(base, MAX_INTERVAL), base * max(1.0, streaming / SMOOTH_STREAMS))
 
 
 def _idle() -> tuple:
@@ -93,10 +108,12 @@ class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
     def __init__(self, service: ChatService, runs: Runs | None = None,
-                 interval: float | None = None) -> None:
+                 interval: float | None = None, guard: Guard | None = None) -> None:
         self.service = service
         self.runs = runs or Runs()
-        self.coalesce_args = {} if interval is None else {"interval": interval}
+        self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
+        base = INTERVAL if interval is None else interval
+        self.coalesce_args = {"interval": lambda: page_interval(base, self.runs.streaming())}
 
     def _check_idle(self, request: gr.Request | None) -> None:
         if self.runs.busy(_session(request)):
@@ -133,7 +150,8 @@ class ChatHandlers:
         if not isinstance(index, int) or not 0 <= index < len(history) \
                 or history[index].get("role") != "user" or not str(edit.value).strip():
             return (gr.skip(),) * 4
-        return (history[:index] + [user_message(str(edit.value)[:MAX_MESSAGE_CHARS])], *_busy())
+        edited = original(str(edit.value))[:MAX_MESSAGE_CHARS]  # the box showed it escaped
+        return (history[:index] + [user_message(edited)], *_busy())
 
     def example(self, choice: gr.SelectData, request: gr.Request) -> tuple:
         """Start the chat with a starter example. Outputs: chatbot, input, send, stop."""
@@ -149,8 +167,8 @@ class ChatHandlers:
         index = last_user_index(history)
         if index is None:
             return gr.skip(), gr.skip()
-        message = "\n\n".join(item_text(item) for item in history[index:]
-                              if item.get("role") == "user")
+        message = "\n\n".join(original(item_text(item)) for item in history[index:]
+                                if item.get("role") == "user")
         return history[:index], message
 
     def new_chat(self, request: gr.Request) -> tuple:
@@ -162,17 +180,27 @@ class ChatHandlers:
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, api: str, region: str,
                       model: str, system: str, temperature: Any, top_p: Any, max_tokens: Any,
-                      bot_name: str, user_name: str, request: gr.Request
-                      ) -> AsyncIterator[tuple[list[dict], Any]]:
-        """Stream the reply to the last user message. Outputs: chatbot, raw replies."""
+                      bot_name: str, user_name: str, request: gr.Request, user_key: Any = None,
+                      user_group: Any = None) -> AsyncIterator[tuple[list[dict], Any]]:
+        """Stream the reply to the last user message. Outputs: chatbot, raw replies.
+        `user_key`/`user_group`: the visitor's own key and GroupId (inputs only, never output)."""
         history = list(history or [])
         if not history or not isinstance(history[-1], dict) or history[-1].get("role") != "user":
             return  # nothing to answer (an empty message was not sent)
         lang, session = lang_of(request), _session(request)
         raw_replies = raw_replies or {}
-        try:
+        visitor = self.guard.visitor(request)
+        try:  # before the backend: the only place that spends the host's key
+            check_history(history, self.guard.config)
+            route = Route.of(region, user_key, user_group)
+            # The token budget guards the host's key: a visitor's own key spends their money.
+            self.guard.admit(visitor, tokens=not route.api_key)
             chat_request = build_request(history, raw_replies, api, model, system, temperature,
                                          top_p, max_tokens, bot_name, user_name)
+        except LimitExceeded as err:
+            log_limited(session, err.what, err.retry_after)
+            yield history + [note([limit_text(err, lang)], "error")], gr.skip()
+            return
         except MiniMaxError as err:
             yield history + [note(error_lines(err, lang), "error")], gr.skip()
             return
@@ -180,7 +208,7 @@ class ChatHandlers:
         run = Run(base=history, reply=reply.snapshot())
         self.runs.start(session, run)
         try:
-            events = self.service.stream(chat_request, region, run.cancel)
+            events = self.service.stream(chat_request, route, run.cancel)
             try:
                 async with aclosing(coalesce(events, **self.coalesce_args)) as batches:
                     async for batch in batches:
@@ -199,6 +227,10 @@ class ChatHandlers:
                 log.exception("reply failed")
                 reply.end(error=err)
             run.done = True
+            tokens, estimated = reply_tokens(chat_request, reply)
+            if not route.api_key:
+                self.guard.spend_tokens(visitor, tokens)
+            log_finished(session, chat_request, reply, tokens, estimated)
             yield history + reply.messages(lang), _remember(raw_replies, history, reply)
         finally:
             run.cancel.cancel()  # closes the upstream too when the visitor leaves mid-reply

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Iterable
-from typing import TypeVar
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TypeVar, Union
 
 T = TypeVar("T")
 
@@ -20,15 +20,20 @@ HEARTBEAT = 0.5  # an empty batch after this much silence (keeps timers on the p
 _ITEM, _END, _ERROR = range(3)
 
 
-async def coalesce(source: Iterable[T], interval: float = INTERVAL,
+Interval = Union[float, Callable[[], float]]
+
+
+async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
                    heartbeat: float = HEARTBEAT) -> AsyncIterator[list[T]]:
-    """Yield lists of `source`'s items, at most one list per `interval` seconds.
+    """Yield lists of `source`'s items, at most one list per `interval` seconds (a number,
+    or a function asked again after every batch, so the pace can follow the server's load).
 
     An empty list means nothing arrived for `heartbeat` seconds. An exception raised by
     `source` is raised here after every item before it was yielded. When the consumer stops
     early, the reader stops at the next item and closes `source`; a blocked read is not
     interrupted here (the backend's CancelToken does that).
     """
+    pace = interval if callable(interval) else (lambda: interval)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
     closed = threading.Event()
@@ -65,7 +70,7 @@ async def coalesce(source: Iterable[T], interval: float = INTERVAL,
                 kind, value = await asyncio.wait_for(queue.get(), timeout)
             except asyncio.TimeoutError:
                 yield batch
-                batch, next_flush = [], loop.time() + interval
+                batch, next_flush = [], loop.time() + pace()
                 continue
             while kind == _ITEM:  # take everything already waiting
                 batch.append(value)  # type: ignore[arg-type]
@@ -81,6 +86,6 @@ async def coalesce(source: Iterable[T], interval: float = INTERVAL,
                 return
             if loop.time() >= next_flush:
                 yield batch
-                batch, next_flush = [], loop.time() + interval
+                batch, next_flush = [], loop.time() + pace()
     finally:
         closed.set()

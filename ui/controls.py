@@ -51,9 +51,9 @@ def page_load(service: ChatService, request: gr.Request) -> tuple:
     except MiniMaxError as err:
         banner = text("misconfigured", lang, advice=err.advice(lang))
         return gr.update(value=banner, visible=True), gr.update(value=DEFAULT_REGION)
-    if not settings.api_key:
+    if not settings.api_key:  # the region still matters for a visitor's own key
         return (gr.update(value=text("offline", lang), visible=True),
-                gr.update(value=settings.region, interactive=False))
+                gr.update(value=settings.region, interactive=not settings.base_url))
     # A MINIMAX_BASE_URL overrides the region's host, so the choice would do nothing.
     return gr.update(visible=False), gr.update(value=settings.region,
                                                 interactive=not settings.base_url)

@@ -12,6 +12,7 @@ from typing import Any
 
 from minimax_backend import Message, ValidationError
 
+from .safe_markdown import original
 from .strings import EN, ZH, MESSAGES
 
 NOTE_CLASS = "mm-note"
@@ -92,7 +93,8 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
     size = 0
     for index, (role, items) in enumerate(groups):
         if role == "user":
-            content = "\n\n".join(t for t in (item_text(i) for i in items) if t)
+            # Shown with markup escaped (ui.safe_markdown); MiniMax gets what was typed.
+            content = "\n\n".join(original(t) for t in (item_text(i) for i in items) if t)
             is_last = index == len(groups) - 1
             answered = not is_last and bool(answer_text(groups[index + 1][1]))
             if is_last or answered:
@@ -100,7 +102,7 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
                 size += len(content)
         elif messages and messages[-1].role == "user":
             answer = answer_text(items)
-            raw = raw_replies.get(answer, answer)
+            raw = raw_replies.get(answer) or original(answer)
             messages.append(Message("assistant", raw))
             size += len(raw)
     if size > MAX_HISTORY_CHARS:

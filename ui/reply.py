@@ -15,6 +15,8 @@ from typing import Callable
 from minimax_backend import Finish, MiniMaxError, ReasoningDelta, TextDelta, Usage
 
 from .history import NOTE_CLASS
+from .logs import redact_known
+from .safe_markdown import display
 from .strings import text
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ def error_lines(err: BaseException, lang: str) -> list[str]:
         return ["⚠️ " + text("unexpected", lang)]
     lines = ["⚠️ " + err.advice(lang)]
     if type(err) is MiniMaxError and err.message:  # a code we have no advice for: say what MiniMax said
-        lines.append(err.message[:200])
+        lines.append(redact_known(err.message[:200]))
     if err.reference():
         lines.append(err.reference())
     return lines
@@ -105,12 +107,12 @@ class Reply:
         if self.reasoning:
             done = self.think_ended is not None
             duration = (self.think_ended if done else self.clock()) - self.think_started
-            shown.append({"role": "assistant", "content": self.reasoning,
+            shown.append({"role": "assistant", "content": display(self.reasoning),
                           "metadata": {"title": text("thinking", lang),
                                        "status": "done" if done else "pending",
                                        "duration": round(duration, 1)}})
         if self.text:
-            shown.append({"role": "assistant", "content": self.text})
+            shown.append({"role": "assistant", "content": display(self.text)})
         lines = self._note_lines(lang)
         if lines:
             shown.append(note(lines, "error" if self.error else "info"))

@@ -2,7 +2,9 @@
 
 `ChatService` reads the settings once, on first use (never at import), and talks to MiniMax
 with the server's key, or to the backend's emulator, started in-process on first need, when
-no key is configured. `Runs` remembers each session's running reply so Stop can cancel it.
+no key is configured. A visitor may bring their own key (`Route`): it is used for that one
+request, with a client made for it and closed after it, and is never stored or logged.
+`Runs` remembers each session's running reply so Stop can cancel it.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from minimax_backend import (REGIONS, CancelToken, ChatRequest, MiniMaxClient, Settings,
-                             StreamEvent)
+from minimax_backend import (REGIONS, CancelToken, ChatRequest, ChatResult, MiniMaxClient, Settings,
+                             StreamEvent, ValidationError)
 
 from .reply import Reply
 
@@ -29,6 +31,34 @@ def start_emulator() -> Any:
     emulator = Emulator(EmulatorConfig(interval_ms=OFFLINE_INTERVAL_MS))
     emulator.start()
     return emulator
+
+
+MAX_VISITOR_KEY_CHARS = 1024
+MAX_GROUP_ID_CHARS = 32
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one request goes: a region, and optionally the visitor's own key and GroupId."""
+
+    region: str | None = None
+    api_key: str = field(default="", repr=False)
+    group_id: str = ""
+
+    @classmethod
+    def of(cls, region: Any, api_key: Any = "", group_id: Any = "") -> Route:
+        """A route from the page's fields (untrusted); raises ValidationError for a bad key."""
+        key = api_key.strip() if isinstance(api_key, str) else ""
+        group = group_id.strip() if isinstance(group_id, str) else ""
+        if len(key) > MAX_VISITOR_KEY_CHARS or any(c.isspace() or not c.isprintable() for c in key):
+            raise ValidationError("api_key", "that does not look like a MiniMax key: paste it again",
+                                  "这看起来不是 MiniMax 的 Key，请重新粘贴")
+        if group and (not group.isdigit() or len(group) > MAX_GROUP_ID_CHARS):
+            raise ValidationError("group_id", "the GroupId is digits only", "GroupId 只能是数字")
+        return cls(region if region in REGIONS else None, key, group if key else "")
+
+    def __repr__(self) -> str:  # never print the key
+        return f"Route(region={self.region!r}, own_key={bool(self.api_key)})"
 
 
 class ChatService:
@@ -57,11 +87,35 @@ class ChatService:
         """True when no key is configured and replies come from the emulator."""
         return not self.settings().api_key
 
-    def stream(self, request: ChatRequest, region: str | None,
+    def stream(self, request: ChatRequest, region: str | Route | None,
                cancel: CancelToken) -> Iterator[StreamEvent]:
-        """The backend's events for `request`; all work, even connecting, happens when iterated."""
-        client = self._client(region)
+        """The backend's events for `request`; all work, even connecting, happens when iterated.
+        `region` may be a `Route` carrying the visitor's own key."""
+        if isinstance(region, Route) and region.api_key:
+            client = self._client_factory(self._visitor_settings(region))
+            try:
+                yield from client.stream(request, cancel)
+            finally:
+                getattr(client, "close", lambda: None)()
+            return
+        client = self._client(region.region if isinstance(region, Route) else region)
         yield from client.stream(request, cancel)
+
+    def complete(self, request: ChatRequest, route: Route) -> ChatResult:
+        """One whole reply with the visitor's key (the "test key" button)."""
+        client = self._client_factory(self._visitor_settings(route))
+        try:
+            return client.complete(request)
+        finally:
+            getattr(client, "close", lambda: None)()
+
+    def _visitor_settings(self, route: Route) -> Settings:
+        """The server's settings with the visitor's key. Without a server key this is the real
+        MiniMax (never the offline emulator), unless MINIMAX_BASE_URL points elsewhere."""
+        settings = self.settings()
+        region = route.region if route.region in REGIONS else settings.region
+        return settings.with_overrides(api_key=route.api_key, group_id=route.group_id,
+                                       region=region)
 
     def _client(self, region: str | None) -> Any:
         settings = self.settings()
@@ -126,6 +180,11 @@ class Runs:
                 del self._runs[stale]
         if previous is not None:
             previous.cancel.cancel()
+
+    def streaming(self) -> int:
+        """How many replies are streaming now, over all sessions."""
+        with self._lock:
+            return sum(1 for run in self._runs.values() if not run.done and not run.cancel.cancelled)
 
     def busy(self, session: str) -> bool:
         """True while a reply is streaming for the session."""

@@ -24,7 +24,7 @@ CONTROLS = {
         "mm_api_mode": "API",
         "mm_api_mode_info": "v2 is MiniMax's current chat API (all models, with thinking). pro is the older one with a bot persona.",
         "mm_region": "Region",
-        "mm_region_info": "Where the server's key is sent. A key only works in its own region.",
+        "mm_region_info": "Where requests go, with the server's key or your own. A key only works in its own region.",
         "mm_model": "Model",
         "mm_model_info": "The list depends on the API. You may type a newer model name.",
         "mm_system": "System prompt",
@@ -41,6 +41,27 @@ CONTROLS = {
         "mm_user_name": "User name (pro)",
         "mm_user_name_info": "The name your messages are sent under in the pro API.",
         "mm_reset": "↺ Reset to the model's defaults",
+        "mm_chat": "Chat",
+        "mm_conversations": "💬 Conversations",
+        "mm_stored_locally": "🔒 Chats are stored only in this browser, never on the server: another browser or device won't see them, and clearing this site's data deletes them.",
+        "mm_rename_box": "New title",
+        "mm_rename": "✏️ Rename",
+        "mm_delete": "🗑️ Delete",
+        "mm_export_import": "⇅ Export / import",
+        "mm_export_options": "Markdown includes",
+        "mm_export_thinking": "Thinking (folded)",
+        "mm_export_usage": "Usage and notes",
+        "mm_export_md": "⬇️ Markdown",
+        "mm_export_json": "⬇️ JSON",
+        "mm_import_json": "⬆️ Import JSON",
+        "mm_export_file": "Exported file",
+        "mm_own_key_title": "🔑 Use your own key",
+        "mm_own_key_info": "Paste your own MiniMax key to chat with your account. It is used only for your requests in this tab: never stored on the server, never logged, never shown again. Pick the key's region above (platform.minimaxi.com → China, platform.minimax.io → Global).",
+        "mm_own_key": "Your MiniMax API key (this session only)",
+        "mm_own_key_placeholder": "Paste your key…",
+        "mm_own_group_id": "GroupId (pro API only)",
+        "mm_own_group_id_info": "Digits from your account page; the v2 API doesn't need it.",
+        "mm_test_key": "🔌 Test key",
     },
     ZH: {
         "mm_title": "## 💬 MiniMax 聊天",
@@ -55,7 +76,7 @@ CONTROLS = {
         "mm_api_mode": "接口",
         "mm_api_mode_info": "v2 是 MiniMax 当前的对话接口（支持全部模型和思考过程）；pro 是带机器人人设的旧接口。",
         "mm_region": "区域",
-        "mm_region_info": "服务器的 Key 发往哪个区域。Key 只能在所属区域使用。",
+        "mm_region_info": "请求（使用服务器的 Key 或你自己的 Key）发往哪个区域。Key 只能在所属区域使用。",
         "mm_model": "模型",
         "mm_model_info": "可选模型取决于接口；也可以直接输入更新的模型名。",
         "mm_system": "系统提示词",
@@ -72,6 +93,32 @@ CONTROLS = {
         "mm_user_name": "用户名称（pro）",
         "mm_user_name_info": "pro 接口中你的消息使用的名字。",
         "mm_reset": "↺ 恢复该模型的默认设置",
+        "mm_chat": "对话",
+        "mm_conversations": "💬 对话列表",
+        "mm_stored_locally": "🔒 聊天记录只保存在此浏览器中，不会保存到服务器：换一个浏览器或设备看不到，清除本网站数据后会被删除。",
+        "mm_rename_box": "新标题",
+        "mm_rename": "✏️ 重命名",
+        "mm_delete": "🗑️ 删除",
+        "mm_export_import": "⇅ 导出 / 导入",
+        "mm_export_options": "Markdown 中包含",
+        "mm_export_thinking": "思考过程（折叠）",
+        "mm_export_usage": "用量和提示",
+        "mm_export_md": "⬇️ Markdown",
+        "mm_export_json": "⬇️ JSON",
+        "mm_import_json": "⬆️ 导入 JSON",
+        "mm_export_file": "导出的文件",
+        "mm_own_key_title": "🔑 使用自己的 Key",
+        "mm_own_key_info": "粘贴你自己的 MiniMax Key，用你的账户对话。它只用于你在此页面中的请求：不会保存到服务器，不会写入日志，也不会再显示出来。请在上方选择 Key 所属的区域（platform.minimaxi.com → 中国大陆，platform.minimax.io → 海外）。",
+        "mm_own_key": "你的 MiniMax API Key（仅本次会话）",
+        "mm_own_key_placeholder": "粘贴 Key…",
+        "mm_own_group_id": "GroupId（仅 pro 接口需要）",
+        "mm_own_group_id_info": "账户信息页上的一串数字；v2 接口不需要。",
+        "mm_test_key": "🔌 测试 Key",
+        # gradio's own chat strings that its zh-CN bundle lacks (its English bundle has them)
+        "chatbot.copy_message": "复制消息",
+        "chatbot.copied_message": "已复制",
+        "chatbot.complete": "完成",
+        "common.download_all": "全部下载",
     },
 }
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
@@ -109,13 +156,26 @@ MESSAGES = {
     "offline": {
         ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
             "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
-            "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用。",
+            "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用；"
+            "或者在右侧“🔑 使用自己的 Key”中粘贴你自己的 Key，只用于你的请求。",
         EN: "🔌 **Offline demo mode**: no MiniMax API key is configured on the server, so replies come from a "
             "built-in emulator, not a real model. To connect a real model, set the `MINIMAX_API_KEY` environment "
             "variable (on a Hugging Face Space: Settings → Variables and secrets → New secret `MINIMAX_API_KEY`) "
-            "and restart the app.",
+            "and restart the app; or paste your own key under “🔑 Use your own key” for your own requests.",
     },
     "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
+    "untitled": {ZH: "新对话", EN: "New chat"},
+    "import_unreadable": {ZH: "无法读取上传的文件，请重试。", EN: "The uploaded file could not be read. Try again."},
+    "key_missing": {ZH: "请先在上面粘贴你的 MiniMax Key。", EN: "Paste your MiniMax key above first."},
+    "key_ok": {ZH: "✅ Key 可用（区域：{region}）。你在此页面的消息会使用这个 Key。",
+               EN: "✅ The key works (region: {region}). Your messages in this tab will use it."},
+    "key_wrong_region": {
+        ZH: "❌ MiniMax 拒绝了这个 Key（{code}）。Key 只能在所属区域使用：当前区域是“{region}”，"
+            "试试切换到“{other}”再测试；如果仍然失败，请检查 Key 是否复制完整（pro 接口还需核对 GroupId）。",
+        EN: "❌ MiniMax refused this key ({code}). A key only works in its own region: the region is "
+            "“{region}”, try “{other}” and test again; if it still fails, check the key was copied whole "
+            "(and, for the pro API, the GroupId).",
+    },
 }
 
 EXAMPLES = [

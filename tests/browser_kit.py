@@ -1,0 +1,80 @@
+"""What the persistence, i18n and own-key browser tests share: Debian's chromium through
+playwright (never `playwright install`), the app served in-process, and page helpers."""
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+
+import pytest
+
+import app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT = 30_000  # ms
+BOT = "#chatbot [data-testid=bot]"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
+        pytest.skip("Debian's chromium is not installed")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def serving(service):
+    """The app on a free port for `service`; yields its URL."""
+    demo = app.build_demo(service)
+    options = {k: v for k, v in app.launch_options().items() if k != "share"}
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
+                            server_name="127.0.0.1", **options)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
+def open_page(context_or_browser, url, locale="zh-CN"):
+    """A page of the app; a browser makes a fresh context (its own localStorage)."""
+    if hasattr(context_or_browser, "new_context"):
+        context_or_browser = context_or_browser.new_context(
+            locale=locale, viewport={"width": 1400, "height": 1000})
+    page = context_or_browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.wait_for_selector("#chat-input textarea")
+    return page
+
+
+def send(page, message):
+    box = page.locator("#chat-input textarea")
+    box.fill(message)
+    box.press("Enter")
+
+
+def wait_for_text(page, selector, text):
+    """Wait until some element matching `selector` contains `text`."""
+    page.wait_for_function(
+        "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.innerText.includes(text))",
+        arg=[selector, text], timeout=TIMEOUT)
+
+
+def wait_for_reply(page, count=1):
+    """Wait until `count` replies have finished (each ends with its note), and the chat is saved."""
+    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note').length >= n",
+                           arg=count, timeout=TIMEOUT)
+    page.wait_for_function("() => !document.querySelector('#send').disabled", timeout=TIMEOUT)
+    page.wait_for_timeout(400)  # the save step runs right after the reply
+
+
+def conversation_titles(page):
+    return page.locator("#conversations label").all_inner_texts()

@@ -1,0 +1,81 @@
+"""Bring your own key, without a browser: the key reaches MiniMax for that request only, is never
+printed, and "test key" tells a wrong region apart from success."""
+from types import SimpleNamespace
+
+import pytest
+
+from minimax_backend import (CancelToken, ChatRequest, Message, Settings, TextDelta,
+                             ValidationError)
+from minimax_backend.emulator import Emulator, EmulatorConfig
+from ui.own_key import check_key
+from ui.service import ChatService, Route
+
+HI = ChatRequest(messages=(Message("user", "hi"),), model="MiniMax-M2.7", max_tokens=64)
+
+
+def request(lang="zh-CN"):
+    return SimpleNamespace(headers={"accept-language": lang}, session_hash="s1")
+
+
+@pytest.fixture(scope="module")
+def strict():
+    """An emulator that knows exactly one key, like a region that owns it."""
+    emu = Emulator(EmulatorConfig(interval_ms=1, api_keys=("sk-visitor-good",))).start()
+    yield emu
+    emu.stop()
+
+
+def never_offline():
+    raise AssertionError("a visitor's key must not go to the offline emulator")
+
+
+def test_a_route_never_prints_the_key():
+    route = Route.of("global", "  sk-visitor-secret ", "123")
+    assert route.api_key == "sk-visitor-secret" and route.group_id == "123"
+    assert "sk-visitor" not in repr(route) and "sk-visitor" not in str(route)
+
+
+@pytest.mark.parametrize("key, group, field", [("sk bad", "", "api_key"), ("sk\nx", "", "api_key"),
+                                               ("k" * 2000, "", "api_key"), ("sk", "12a", "group_id")])
+def test_a_malformed_key_or_group_id_is_refused(key, group, field):
+    with pytest.raises(ValidationError) as caught:
+        Route.of("cn", key, group)
+    assert caught.value.field == field
+
+
+def test_without_a_server_key_the_visitors_key_goes_to_minimax_not_the_emulator(strict):
+    service = ChatService(Settings(base_url=strict.url, group_id="999", max_retries=0),
+                          emulator_factory=never_offline)
+    events = list(service.stream(HI, Route.of("cn", "sk-visitor-good"), CancelToken()))
+    assert any(isinstance(e, TextDelta) for e in events)
+    assert strict.requests[-1].api_key == "sk-visitor-good"
+    assert "GroupId" not in strict.requests[-1].query  # the host's GroupId is not lent out
+    assert service._clients == {}  # no client kept for a visitor's key
+
+
+def test_with_a_server_key_a_plain_region_still_uses_the_servers_key(strict):
+    service = ChatService(Settings(api_key="sk-visitor-good", base_url=strict.url, max_retries=0))
+    list(service.stream(HI, Route.of("cn"), CancelToken()))
+    assert strict.requests[-1].api_key == "sk-visitor-good"
+    service.close()
+
+
+def test_test_key_says_ok_for_a_good_key(strict):
+    service = ChatService(Settings(base_url=strict.url, max_retries=0), emulator_factory=never_offline)
+    message = check_key(service, "sk-visitor-good", "", "cn", "v2", "MiniMax-M2.7", request())
+    assert message.startswith("✅") and "中国大陆" in message
+    body = strict.requests[-1].body
+    assert body["max_tokens"] == 1 and strict.requests[-1].api_key == "sk-visitor-good"
+
+
+def test_test_key_suggests_the_other_region_when_minimax_refuses_the_key(strict):
+    service = ChatService(Settings(base_url=strict.url, max_retries=0), emulator_factory=never_offline)
+    zh = check_key(service, "sk-other-region", "", "cn", "v2", "MiniMax-M2.7", request())
+    assert "2049" in zh and "海外 Global" in zh and "sk-other-region" not in zh
+    en = check_key(service, "sk-other-region", "", "global", "v2", "", request("en-US"))
+    assert "try “中国大陆 China”" in en
+
+
+def test_test_key_without_a_key_asks_for_one():
+    service = ChatService(Settings(), emulator_factory=never_offline)
+    assert "粘贴" in check_key(service, "  ", "", "cn", "v2", "MiniMax-M2.7", request())

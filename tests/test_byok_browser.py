@@ -1,0 +1,47 @@
+"""A visitor's own key in the browser: it reaches MiniMax (here the emulator, via
+MINIMAX_BASE_URL) and comes back in no response the browser receives, the SSE stream included."""
+import browser_kit
+import pytest
+from browser_kit import BOT, open_page, send, serving, wait_for_text
+
+from minimax_backend import Settings
+from ui.service import ChatService
+
+pytestmark = pytest.mark.browser
+browser = browser_kit.browser  # the fixture
+KEY = "sk-visitor-7f3a9c-only-mine"
+
+
+def test_a_pasted_key_is_used_and_never_sent_back(browser, emulator):
+    # No server key: without a visitor key replies come from the offline emulator ("offline-demo");
+    # with one they go to MINIMAX_BASE_URL, the real MiniMax in production.
+    service = ChatService(Settings(base_url=emulator.url, max_retries=0),
+                          emulator_factory=lambda: emulator)
+    with serving(service) as url:
+        page = open_page(browser, url)
+        finished = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.get_by_role("button", name="🔑 使用自己的 Key").click()
+        page.fill("#user-key input", KEY)
+        page.click("#test-key")
+        wait_for_text(page, "#key-status", "✅ Key 可用")
+        assert emulator.requests[-1].api_key == KEY and emulator.requests[-1].body["max_tokens"] == 1
+        send(page, "用我的 Key")
+        wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+        page.wait_for_selector("#chatbot .mm-note")
+        assert emulator.requests[-1].api_key == KEY
+        page.fill("#user-key input", "")
+        send(page, "不用 Key")
+        page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
+        assert emulator.requests[-1].api_key == "offline-demo"
+        reply = "你好！这是 MiniMax 模拟器".encode()
+        for _ in range(50):  # the queue's event stream closes once its events are done
+            page.wait_for_timeout(200)
+            bodies = [(r.url, r.response().body() if r.response() else b"") for r in list(finished)]
+            if any(reply in body for url, body in bodies if "/queue/data" in url):
+                break
+        else:
+            pytest.fail("the SSE stream was not captured: the check below would prove nothing")
+        leaks = [url for url, body in bodies if KEY.encode() in body]
+        assert leaks == []
+        page.context.close()

@@ -1,0 +1,68 @@
+"""The page in the browser's language, and Enter that never sends half-typed pinyin."""
+import browser_kit
+import pytest
+from browser_kit import BOT, open_page, send, serving, wait_for_text
+
+from minimax_backend import Settings
+from ui.service import ChatService
+
+pytestmark = pytest.mark.browser
+browser = browser_kit.browser  # the fixture
+
+
+@pytest.fixture(scope="module")
+def url(emulator):
+    with serving(ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)) as address:
+        yield address
+
+
+@pytest.mark.parametrize("locale, expected, absent", [
+    ("zh-CN", ["发送 ➤", "💬 对话列表", "聊天记录只保存在此浏览器中", "🔑 使用自己的 Key", "离线演示模式",
+               "✏️ 重命名", "复制消息"], ["Send ➤", "Conversations", "Copy message"]),
+    ("en-US", ["Send ➤", "💬 Conversations", "Chats are stored only in this browser", "🔑 Use your own key",
+               "Offline demo mode", "✏️ Rename", "Copy message"], ["发送", "对话列表", "复制消息"]),
+])
+def test_the_page_speaks_the_browsers_language(browser, url, locale, expected, absent):
+    page = open_page(browser, url, locale=locale)
+    send(page, "hi")
+    page.wait_for_selector("#chatbot .mm-note")
+    shown = page.inner_text("body") + " ".join(page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label],[title]')].map(e => e.getAttribute('aria-label') || e.title)"))
+    for text in expected:
+        assert text in shown, text
+    for text in absent:
+        assert text not in shown, text
+    page.context.close()
+
+
+KEY = """(kind) => {
+    const box = document.querySelector('#chat-input textarea');
+    const enter = (type, extra, keyCode) => {
+        const e = new KeyboardEvent(type, {key: 'Enter', code: 'Enter', bubbles: true, cancelable: true, ...extra});
+        if (keyCode) Object.defineProperty(e, 'keyCode', {get: () => keyCode});
+        box.dispatchEvent(e);
+    };
+    if (kind === 'start') box.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true, data: ''}));
+    if (kind === 'end') box.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '你好'}));
+    if (kind === 'composing') { enter('keydown', {isComposing: true}); enter('keypress', {isComposing: true}); }
+    if (kind === 'plain') { enter('keydown', {}); enter('keypress', {}); }
+    if (kind === 'safari') { enter('keydown', {}, 229); enter('keypress', {}); }
+}"""
+
+
+def test_enter_does_not_send_while_an_input_method_composes(browser, url):
+    page = open_page(browser, url)
+    box = page.locator("#chat-input textarea")
+    box.fill("ni hao")
+    page.evaluate(KEY, "start")
+    page.evaluate(KEY, "composing")  # Chromium / Firefox: isComposing
+    page.evaluate(KEY, "plain")  # any Enter between compositionstart and compositionend
+    page.evaluate(KEY, "end")
+    page.evaluate(KEY, "safari")  # Safari: compositionend first, then keyCode 229
+    page.wait_for_timeout(700)
+    assert page.locator("#chatbot .message.user").count() == 0 and box.input_value() == "ni hao"
+    box.fill("你好")
+    page.evaluate(KEY, "plain")  # composition over: Enter sends again
+    wait_for_text(page, "#chatbot .message.user", "你好")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    page.context.close()

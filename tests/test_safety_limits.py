@@ -1,0 +1,193 @@
+"""Per-visitor limits (messages, tokens, message and history size) and their settings: checked
+before the backend is called, shown as a note with the seconds to wait, the history kept."""
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+
+from minimax_backend import Finish, TextDelta, Usage, ValidationError
+from ui.chat import ChatHandlers
+from ui.guard import (DEFAULTS, Guard, GuardConfig, LimitExceeded, SlidingWindow, auth_from_env,
+                      check_history, client_ip, estimate_tokens)
+
+REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
+CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+class CountingService:
+    """Answers every request with REPLY (or `usage`-less text) and counts the calls."""
+
+    def __init__(self, reply=REPLY):
+        self.reply, self.calls = reply, 0
+
+    def stream(self, chat_request, region, cancel):
+        self.calls += 1
+        yield from self.reply
+
+
+def visitor(session="s1", ip="203.0.113.7", lang="en-US", forwarded=None):
+    headers = {"accept-language": lang}
+    if forwarded:
+        headers["x-forwarded-for"] = forwarded
+    return SimpleNamespace(headers=headers, session_hash=session, client=SimpleNamespace(host=ip))
+
+
+def user(text):
+    return {"role": "user", "content": [{"type": "text", "text": text}], "metadata": None}
+
+
+def respond(handlers, history, req, **own_key):
+    async def collect():
+        return [u async for u in handlers.respond(history, {}, *CONTROLS, req, **own_key)]
+    return asyncio.run(collect())[-1][0]
+
+
+def last_text(history):
+    content = history[-1]["content"]
+    return content if isinstance(content, str) else content[0]["text"]
+
+
+# -- settings -----------------------------------------------------------------------------
+
+def test_defaults_suit_a_public_demo_and_env_overrides_them():
+    assert GuardConfig.from_env({}) == GuardConfig()
+    assert GuardConfig().messages_per_minute == DEFAULTS["APP_MAX_MESSAGES_PER_MINUTE"] == 10
+    config = GuardConfig.from_env({"APP_MAX_MESSAGES_PER_MINUTE": "3", "APP_MAX_TOKENS_PER_HOUR": "0",
+                                   "APP_MAX_MESSAGE_CHARS": "100", "APP_MAX_HISTORY_CHARS": "1000",
+                                   "APP_MAX_HISTORY_TURNS": "4", "APP_TRUST_PROXY": "true"})
+    assert config == GuardConfig(3, 0, 100, 1000, 4, True)
+
+
+@pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
+                                         ("APP_MAX_TOKENS_PER_HOUR", "-1"),
+                                         ("APP_MAX_MESSAGE_CHARS", "0"),
+                                         ("APP_MAX_HISTORY_TURNS", "1.5")])
+def test_a_bad_setting_is_refused_naming_its_variable(name, value):
+    with pytest.raises(ValidationError, match=name) as caught:
+        GuardConfig.from_env({name: value})
+    assert caught.value.field == name
+
+
+def test_x_forwarded_for_is_trusted_only_behind_a_proxy():
+    spoofed = visitor(ip="10.0.0.5", forwarded="1.2.3.4, 10.0.0.1")
+    assert client_ip(spoofed, trust_proxy=False) == "10.0.0.5"
+    assert client_ip(spoofed, trust_proxy=True) == "1.2.3.4"
+    assert GuardConfig.from_env({"SYSTEM": "spaces"}).trust_proxy  # Spaces' own proxy sets it
+    assert not GuardConfig.from_env({"SYSTEM": "spaces", "APP_TRUST_PROXY": "0"}).trust_proxy
+
+
+def test_app_auth_parses_pairs_and_refuses_a_malformed_one():
+    assert auth_from_env({}) is None
+    assert auth_from_env({"APP_AUTH": "ann:s3cret, bob:pa:ss"}) == [("ann", "s3cret"), ("bob", "pa:ss")]
+    with pytest.raises(ValidationError, match="APP_AUTH"):
+        auth_from_env({"APP_AUTH": "ann"})
+
+
+# -- the limiter ----------------------------------------------------------------------------
+
+def test_a_sliding_window_says_when_the_oldest_spending_leaves_it():
+    clock = Clock()
+    window = SlidingWindow(3, 60, clock)
+    for _ in range(3):
+        assert window.retry_after("k") == 0
+        window.add("k", 1)
+        clock.now += 10
+    assert window.retry_after("k") == pytest.approx(30)  # the first left at 1000 + 60
+    assert window.retry_after("other") == 0
+    clock.now += 30
+    assert window.retry_after("k") == 0
+
+
+def test_a_visitor_is_limited_by_session_and_by_address():
+    guard = Guard(GuardConfig(messages_per_minute=2), clock=Clock())
+    for _ in range(2):
+        guard.admit(guard.visitor(visitor(session="a")))
+    with pytest.raises(LimitExceeded) as caught:  # a new session from the same address
+        guard.admit(guard.visitor(visitor(session="fresh")))
+    assert caught.value.what == "messages" and caught.value.retry_after == 60
+    guard.admit(guard.visitor(visitor(session="b", ip="198.51.100.1")))  # someone else
+
+
+def test_estimates_count_cjk_characters_as_tokens():
+    assert estimate_tokens("") == 0
+    assert estimate_tokens("你好世界") == 4
+    assert estimate_tokens("abcdefgh") == 2
+
+
+# -- in the streaming handler -------------------------------------------------------------
+
+def test_over_the_message_limit_the_visitor_gets_a_note_and_keeps_the_chat():
+    service = CountingService()
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(messages_per_minute=2)))
+    history = [user("one")]
+    for _ in range(2):
+        assert last_text(respond(handlers, history, visitor())).startswith("<div class=\"mm-note")
+    limited = respond(handlers, history, visitor())
+    assert service.calls == 2, "the backend was called over the limit"
+    assert limited[:-1] == history  # the message stays
+    assert "Too many messages (at most 2 per minute per visitor). Try again in 60 s" in last_text(limited)
+    chinese = last_text(respond(handlers, history, visitor(lang="zh-CN")))
+    assert "每分钟最多 2 条" in chinese and "60 秒后重试" in chinese
+    # Another visitor (session and address) is not affected.
+    other = respond(handlers, history, visitor(session="s2", ip="198.51.100.2"))
+    assert service.calls == 3 and "Hi!" in [i["content"] for i in other]
+
+
+def test_the_token_budget_counts_reported_usage_then_refuses():
+    service = CountingService()
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=100)))
+    history = [user("hello")]
+    respond(handlers, history, visitor())
+    respond(handlers, history, visitor())  # 50 tokens spent before it: under budget, so it ran
+    limited = respond(handlers, history, visitor())  # 100 spent: the budget is used up
+    assert service.calls == 2
+    assert "budget of 100 tokens per hour" in last_text(limited) and "Try again in" in last_text(limited)
+
+
+def test_a_visitors_own_key_is_not_charged_to_the_hosts_token_budget():
+    service = CountingService()
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=10)))
+    for _ in range(3):
+        respond(handlers, [user("hello")], visitor(), user_key="sk-visitor-own-key-123")
+    assert service.calls == 3
+    respond(handlers, [user("hello")], visitor())  # the host's key: the budget applies
+    assert "budget of 10 tokens" in last_text(respond(handlers, [user("hello")], visitor()))
+
+
+def test_without_reported_usage_the_tokens_are_estimated():
+    service = CountingService([TextDelta("x" * 400), Finish("stop", "x" * 400, None)])
+    guard = Guard(GuardConfig(tokens_per_hour=150))
+    handlers = ChatHandlers(service, interval=0.0, guard=guard)
+    respond(handlers, [user("y" * 40)], visitor())
+    # 40 characters of prompt ≈ 10 tokens, 400 of reply ≈ 100: 110 of 150 spent.
+    assert guard.tokens.retry_after("session:s1", 40) == 0
+    assert guard.tokens.retry_after("session:s1", 41) > 0
+
+
+def test_a_too_long_message_or_history_is_refused_before_the_backend():
+    service = CountingService()
+    config = GuardConfig(max_message_chars=10, max_history_chars=30, max_history_turns=2)
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(config))
+    too_long = respond(handlers, [user("x" * 11)], visitor())
+    assert "too long (at most 10 characters)" in last_text(too_long)
+    answer = {"role": "assistant", "content": [{"type": "text", "text": "a" * 20}], "metadata": None}
+    big = respond(handlers, [user("hi"), answer, user("more"), answer, user("?")], visitor())
+    assert "too many turns (at most 2)" in last_text(big)
+    assert "too long (at most 30 characters)" in last_text(
+        respond(handlers, [user("hi"), answer, user("more text")], visitor()))
+    assert service.calls == 0
+
+
+@pytest.mark.parametrize("history", ["not a list", [{"role": "system", "content": "x"}],
+                                     [{"role": "user", "content": 5}], [["user", "hi"]]])
+def test_a_malformed_history_is_refused_with_a_message(history):
+    with pytest.raises(ValidationError):
+        check_history(history, GuardConfig())

@@ -1,0 +1,276 @@
+"""Per-visitor limits that protect the host's key, wallet and CPU on a public link.
+
+Everything the page can call, a script can call too, so the limits live in the one handler
+that spends the key (`ChatHandlers.respond`), before the backend is called. A visitor is
+counted twice, by gradio session and by client IP, and must be under the budget for both:
+a script can draw a new session for every request, but not a new address. Settings come from
+the environment once (`GuardConfig.from_env`), and a bad value names its variable at startup.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from minimax_backend import ChatRequest, ValidationError
+
+from .history import item_text
+
+# What a public demo allows one visitor by default; 0 switches a rate limit off.
+DEFAULTS = {
+    "APP_MAX_MESSAGES_PER_MINUTE": 10,
+    "APP_MAX_TOKENS_PER_HOUR": 100_000,
+    "APP_MAX_MESSAGE_CHARS": 8_000,
+    "APP_MAX_HISTORY_CHARS": 100_000,
+    "APP_MAX_HISTORY_TURNS": 50,
+}
+_TRUE = ("1", "true", "yes", "on")
+
+
+def _whole(env: Mapping[str, str], name: str, minimum: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return DEFAULTS[name]
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValidationError(name, f"{name} must be a whole number ≥ {minimum} (got {raw!r})",
+                              f"{name} 必须是不小于 {minimum} 的整数（当前为 {raw!r}）")
+    return value
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    """The limits, per visitor; a rate of 0 means unlimited."""
+
+    messages_per_minute: int = DEFAULTS["APP_MAX_MESSAGES_PER_MINUTE"]
+    tokens_per_hour: int = DEFAULTS["APP_MAX_TOKENS_PER_HOUR"]
+    max_message_chars: int = DEFAULTS["APP_MAX_MESSAGE_CHARS"]
+    max_history_chars: int = DEFAULTS["APP_MAX_HISTORY_CHARS"]
+    max_history_turns: int = DEFAULTS["APP_MAX_HISTORY_TURNS"]
+    trust_proxy: bool = False  # take the client IP from X-Forwarded-For (Spaces, a proxy)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "GuardConfig":
+        """The limits from APP_* variables; raises ValidationError naming a bad one."""
+        env = os.environ if env is None else env
+        proxy = (env.get("APP_TRUST_PROXY") or "").strip().lower()
+        return cls(
+            messages_per_minute=_whole(env, "APP_MAX_MESSAGES_PER_MINUTE", 0),
+            tokens_per_hour=_whole(env, "APP_MAX_TOKENS_PER_HOUR", 0),
+            max_message_chars=_whole(env, "APP_MAX_MESSAGE_CHARS", 1),
+            max_history_chars=_whole(env, "APP_MAX_HISTORY_CHARS", 1),
+            max_history_turns=_whole(env, "APP_MAX_HISTORY_TURNS", 1),
+            # Spaces runs every app behind its own proxy, which sets X-Forwarded-For.
+            trust_proxy=proxy in _TRUE or (not proxy and env.get("SYSTEM") == "spaces"))
+
+
+class SlidingWindow:
+    """Amounts spent per key over the last `window` seconds; thread-safe and bounded."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
+                 max_keys: int = 100_000) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._lock = threading.Lock()
+        self._spent: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()
+        self._max_keys = max_keys
+
+    def _entries(self, key: str, now: float) -> deque[tuple[float, int]]:
+        entries = self._spent.get(key)
+        if entries is None:
+            entries = self._spent[key] = deque()
+            while len(self._spent) > self._max_keys:  # the least recently seen visitor goes
+                self._spent.popitem(last=False)
+        self._spent.move_to_end(key)
+        while entries and entries[0][0] <= now - self.window:
+            entries.popleft()
+        return entries
+
+    def retry_after(self, key: str, amount: int = 1) -> float:
+        """0 if `amount` more fits in the window now, else seconds until it will."""
+        if not self.limit:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            entries = self._entries(key, now)
+            spent = sum(n for _, n in entries)
+            if spent + amount <= self.limit:
+                return 0.0
+            # Wait until enough of the oldest spending has left the window.
+            for at, n in entries:
+                spent -= n
+                if spent + amount <= self.limit:
+                    return max(0.0, at + self.window - now)
+            return max(0.0, entries[-1][0] + self.window - now) if entries else 0.0
+
+    def add(self, key: str, amount: int) -> None:
+        """Record `amount` spent by `key` now."""
+        if not self.limit or amount <= 0:
+            return
+        with self._lock:
+            now = self.clock()
+            self._entries(key, now).append((now, amount))
+
+
+class LimitExceeded(Exception):
+    """The visitor is over a limit; `retry_after` in whole seconds, `what` names the limit."""
+
+    def __init__(self, what: str, retry_after: float, limit: int) -> None:
+        super().__init__(f"{what} limit {limit} reached; retry in {retry_after:.0f} s")
+        self.what, self.limit = what, limit
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+def client_ip(request: Any, trust_proxy: bool) -> str:
+    """The visitor's address: the first X-Forwarded-For hop behind a trusted proxy, else the
+    socket's peer (a visitor can write any X-Forwarded-For, so it is not trusted by default)."""
+    if trust_proxy:
+        headers = getattr(request, "headers", None) or {}
+        forwarded = (headers.get("x-forwarded-for") or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
+class Guard:
+    """Checks and records each visitor's messages and tokens."""
+
+    def __init__(self, config: GuardConfig | Callable[[], GuardConfig] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`config` may be a loader (e.g. `GuardConfig.from_env`), called at first use."""
+        self._load = config if callable(config) else (lambda: config or GuardConfig())
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._config: GuardConfig | None = None
+
+    @property
+    def config(self) -> GuardConfig:
+        with self._lock:
+            if self._config is None:
+                self._config = self._load()
+                self.messages = SlidingWindow(self._config.messages_per_minute, 60.0, self._clock)
+                self.tokens = SlidingWindow(self._config.tokens_per_hour, 3600.0, self._clock)
+            return self._config
+
+    def visitor(self, request: Any) -> tuple[str, ...]:
+        """The keys one visitor is counted under: session and client IP."""
+        session = getattr(request, "session_hash", None) or "anonymous"
+        return f"session:{session}", f"ip:{client_ip(request, self.config.trust_proxy)}"
+
+    def admit(self, keys: tuple[str, ...], tokens: bool = True) -> None:
+        """Count one message, or raise LimitExceeded (then nothing is counted). `tokens`:
+        also refuse a visitor whose token budget is used up."""
+        _ = self.config
+        checks = [(self.messages, "messages")] + ([(self.tokens, "tokens")] if tokens else [])
+        for window, what in checks:
+            wait = max(window.retry_after(key, 1) for key in keys)
+            if wait:
+                raise LimitExceeded(what, wait, window.limit)
+        for key in keys:
+            self.messages.add(key, 1)
+
+    def spend_tokens(self, keys: tuple[str, ...], tokens: int) -> None:
+        """Record the tokens a reply used (checked at the visitor's next message)."""
+        _ = self.config
+        for key in keys:
+            self.tokens.add(key, tokens)
+
+
+def estimate_tokens(*texts: str) -> int:
+    """Tokens for text when MiniMax reports no usage: about one per CJK character or four
+    other characters, rounded up (MiniMax counts prompt and reply alike)."""
+    total = 0
+    for text in texts:
+        wide = sum(1 for ch in text if ord(ch) > 0x2E80)
+        total += wide + math.ceil((len(text) - wide) / 4)
+    return total
+
+
+def reply_tokens(request: ChatRequest, reply: Any) -> tuple[int, bool]:
+    """Tokens a reply cost, and whether that is an estimate: MiniMax's usage when it reported
+    any, else estimated from the prompt and the text received; nothing if nothing came."""
+    usage = reply.usage
+    if usage is not None and (usage.total_tokens or usage.prompt_tokens or usage.completion_tokens):
+        return usage.total_tokens or usage.prompt_tokens + usage.completion_tokens, False
+    if not (reply.text or reply.reasoning):
+        return 0, True
+    prompt = [message.content for message in request.messages]
+    return estimate_tokens(request.system, *prompt, reply.text, reply.reasoning), True
+
+
+_TEXTS = {
+    "messages": {"zh": "⏳ 消息发送得太频繁了（每位访客每分钟最多 {limit} 条）。请在 {seconds} 秒后重试，"
+                       "你的对话已保留。",
+                 "en": "⏳ Too many messages (at most {limit} per minute per visitor). Try again in "
+                       "{seconds} s; your chat is kept."},
+    "tokens": {"zh": "⏳ 已用完本演示每位访客每小时 {limit} 个 token 的额度。请在 {seconds} 秒后重试，"
+                     "你的对话已保留。",
+               "en": "⏳ You have used this demo's budget of {limit} tokens per hour per visitor. "
+                     "Try again in {seconds} s; your chat is kept."},
+    "message_chars": {"zh": "消息太长了（最多 {limit} 个字符），请缩短后重新发送。",
+                      "en": "The message is too long (at most {limit} characters). Shorten it and send again."},
+    "history_chars": {"zh": "对话太长了（最多 {limit} 个字符），请点击“新对话”重新开始。",
+                      "en": "The conversation is too long (at most {limit} characters). Press “New chat” to start over."},
+    "history_turns": {"zh": "对话轮数太多（最多 {limit} 轮），请点击“新对话”重新开始。",
+                      "en": "The conversation has too many turns (at most {limit}). Press “New chat” to start over."},
+}
+
+
+def limit_text(err: LimitExceeded, lang: str) -> str:
+    """The over-limit note for the visitor, with the seconds until a retry fits."""
+    template = _TEXTS[err.what]["zh" if lang.startswith("zh") else "en"]
+    return template.format(limit=err.limit, seconds=err.retry_after)
+
+
+def _too_big(what: str, limit: int) -> ValidationError:
+    return ValidationError(what, _TEXTS[what]["en"].format(limit=limit),
+                           _TEXTS[what]["zh"].format(limit=limit))
+
+
+def check_history(history: Any, config: GuardConfig) -> None:
+    """Refuse a history (untrusted: it comes back from the browser) over the size limits.
+    Its shape is checked item by item here and again by `history.to_messages`."""
+    if not isinstance(history, (list, tuple)):
+        raise ValidationError("history", "the chat history must be a list", "对话记录必须是列表")
+    turns = size = 0
+    previous = None
+    for item in history:
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
+            raise ValidationError("history", "each message needs role user or assistant",
+                                  "每条消息的角色必须是 user 或 assistant")
+        content = item_text(item)
+        size += len(content)
+        if item["role"] == "user":
+            turns += item["role"] != previous
+            if len(content) > config.max_message_chars:
+                raise _too_big("message_chars", config.max_message_chars)
+        previous = item["role"]
+    # Items without text still cost CPU to validate and re-render: cap their number too.
+    if turns > config.max_history_turns or len(history) > 8 * config.max_history_turns:
+        raise _too_big("history_turns", config.max_history_turns)
+    if size > config.max_history_chars:
+        raise _too_big("history_chars", config.max_history_chars)
+
+
+def auth_from_env(env: Mapping[str, str] | None = None) -> list[tuple[str, str]] | None:
+    """`launch(auth=…)` from APP_AUTH="user:password,user2:password2"; None when unset."""
+    env = os.environ if env is None else env
+    raw = (env.get("APP_AUTH") or "").strip()
+    if not raw:
+        return None
+    pairs = []
+    for entry in raw.split(","):
+        user, _, password = entry.strip().partition(":")
+        if not user.strip() or not password:
+            raise ValidationError("APP_AUTH", 'APP_AUTH must look like "user:password,user2:password2"',
+                                  'APP_AUTH 的格式应为 "user:password,user2:password2"')
+        pairs.append((user.strip(), password))
+    return pairs

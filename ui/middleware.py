@@ -1,0 +1,93 @@
+"""HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap.
+
+`SecurityHeaders` sends a policy that lets the page load images, media and frames only from
+the app itself, so even markup that slipped past `ui.safe_markdown` cannot make a visitor's
+browser call an attacker's server. `BodyLimit` refuses request bodies over a size (the chat
+history travels in every request; `launch(max_file_size=…)` covers uploads only).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.middleware import Middleware
+
+CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'")
+# Requests carry the chat history and, for some events, the browser's encrypted conversation
+# store (ui/conversations.py, up to what localStorage holds, ~5 MB): this fits both.
+MAX_BODY_BYTES = 8_000_000
+
+
+class SecurityHeaders:
+    """Adds the CSP and no-sniff / referrer headers to every HTTP response."""
+
+    HEADERS = [(b"content-security-policy", CSP.encode()),
+               (b"x-content-type-options", b"nosniff"),
+               (b"referrer-policy", b"no-referrer")]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [h for h in self.HEADERS if h[0] not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body is over `limit` bytes (uploads excepted: gradio's
+    `max_file_size` applies there)."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path", "").endswith("/upload"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        try:
+            declared = int(headers.get(b"content-length", b"0"))
+        except ValueError:
+            declared = 0
+        if declared > self.limit:
+            return await _too_large(send)
+        received = 0
+
+        async def counting_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Any) -> None:
+    body = b'{"detail": "Request body too large"}'
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def middleware() -> list[Middleware]:
+    """For `launch(app_kwargs={"middleware": ...})`."""
+    return [Middleware(SecurityHeaders), Middleware(BodyLimit)]

@@ -1,0 +1,66 @@
+"""The conversation sidebar: the list, New / Rename / Delete, export and import, and its events."""
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from .conversations import ConversationHandlers, browser_store
+from .strings import tr
+
+QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+# Events that may refuse with gr.Error go through the queue: only there is its message shown.
+CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
+
+class ConversationPanel:
+    """Builds the sidebar in the current Blocks context; `wire` connects it to the chat."""
+
+    def __init__(self, handlers: ConversationHandlers) -> None:
+        self.handlers = handlers
+        self.store = browser_store()
+        gr.Markdown(f"### {tr('conversations')}")
+        self.notice = gr.Markdown(tr("stored_locally"), elem_id="stored-locally",
+                                  elem_classes=["mm-note"])
+        self.list = gr.Radio([], elem_id="conversations", label=tr("conversations"),
+                             show_label=False, container=False)
+        with gr.Row():
+            self.rename_box = gr.Textbox(elem_id="rename-box", label=tr("rename_box"),
+                                         show_label=False, max_length=120,
+                                         placeholder=tr("rename_box"), container=False, scale=3)
+            self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
+        self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
+        with gr.Accordion(tr("export_import"), open=False, elem_id="export-import"):
+            self.options = gr.CheckboxGroup(
+                [(tr("export_thinking"), "thinking"), (tr("export_usage"), "usage")],
+                value=["thinking"], elem_id="export-options", label=tr("export_options"))
+            with gr.Row():
+                self.export_md = gr.Button(tr("export_md"), elem_id="export-md", size="sm")
+                self.export_json = gr.Button(tr("export_json"), elem_id="export-json", size="sm")
+            self.file = gr.File(elem_id="export-file", label=tr("export_file"), interactive=False,
+                                height=80)
+            self.import_json = gr.UploadButton(tr("import_json"), elem_id="import-json", size="sm",
+                                               file_types=[".json"], file_count="single",
+                                               type="filepath")
+
+    def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, settings: list, new_chat: gr.Button,
+             demo: gr.Blocks) -> dict[str, Any]:
+        """Connect the events; returns the `.then` arguments that store the chat after a change.
+        `settings`: api, model, system, temperature, top_p, max tokens, bot name, user name."""
+        h, store = self.handlers, self.store
+        current = [store, chatbot, raw_replies, *settings]
+        opened = [store, self.list, chatbot, raw_replies, *settings]
+        demo.load(h.restore, store, opened, **QUICK)
+        # New chat and the chatbot's clear icon keep the chat on screen in the list (read as
+        # it was when clicked) and open an empty conversation.
+        for trigger in (new_chat.click, chatbot.clear):
+            trigger(h.new, current, [store, self.list], **QUICK)
+        self.list.input(h.switch, [store, self.list, chatbot, raw_replies, *settings], opened,
+                        **CHECKED)
+        for trigger in (self.rename.click, self.rename_box.submit):
+            trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
+        self.delete.click(h.delete, store, opened, **CHECKED)
+        self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
+        self.export_json.click(h.export_json, current, self.file, **QUICK)
+        self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
+        return {"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK}

@@ -1,0 +1,74 @@
+"""The chat widget's history and a conversation document's messages, both ways.
+
+The widget shows an assistant turn as up to three items (the folded thinking, the answer, a
+note); the document keeps it as one message with `reasoning`, `raw` and `note` beside the
+answer (see `ui.export`).
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from . import export
+from .history import NOTE_CLASS, item_text
+from .reply import note
+from .strings import text
+
+_NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTALL)
+
+
+def _note_lines(content: str) -> dict:
+    match = _NOTE.match(content)
+    kind = match.group(1) if match and match.group(1) in export.NOTE_KINDS else "info"
+    body = match.group(2) if match else re.sub(r"<[^>]+>", "", content)
+    return {"kind": kind, "lines": [html.unescape(line) for line in body.split("<br>")]}
+
+
+def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
+    """The document's messages for the widget's history; raises ValidationError if malformed."""
+    raw_replies = raw_replies or {}
+    messages: list[dict] = []
+    for item in history or []:
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
+            continue
+        content = item_text(item)
+        if item["role"] == "user":
+            messages.append({"role": "user", "content": content})
+            continue
+        last = messages[-1] if messages and messages[-1]["role"] == "assistant" else None
+        if last is None or "note" in last:
+            last = {"role": "assistant", "content": ""}
+            messages.append(last)
+        metadata = item.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("title"):
+            last["reasoning"] = last.get("reasoning", "") + content
+        elif content.startswith(f'<div class="{NOTE_CLASS}'):
+            last["note"] = _note_lines(content)
+        elif content:
+            last["content"] = f"{last['content']}\n\n{content}" if last["content"] else content
+    for message in messages:
+        raw = raw_replies.get(message["content"]) if message["role"] == "assistant" else None
+        if isinstance(raw, str) and raw != message["content"]:
+            message["raw"] = raw
+    return messages
+
+
+def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], dict]:
+    """The widget's history and the raw replies for validated document messages."""
+    history: list[dict] = []
+    raw: dict[str, str] = {}
+    for message in messages:
+        if message["role"] == "user":
+            history.append({"role": "user", "content": message["content"]})
+            continue
+        if message.get("reasoning"):
+            history.append({"role": "assistant", "content": message["reasoning"],
+                            "metadata": {"title": text("thinking", lang), "status": "done"}})
+        if message["content"]:
+            history.append({"role": "assistant", "content": message["content"]})
+            if message.get("raw"):
+                raw[message["content"]] = message["raw"]
+        if message.get("note"):
+            history.append(note(message["note"]["lines"], message["note"]["kind"]))
+    return history, raw
