@@ -43,11 +43,11 @@ def serving(service):
         demo.close()
 
 
-def open_page(context_or_browser, url, locale="zh-CN"):
+def open_page(context_or_browser, url, locale="zh-CN", viewport=None):
     """A page of the app; a browser makes a fresh context (its own localStorage)."""
     if hasattr(context_or_browser, "new_context"):
         context_or_browser = context_or_browser.new_context(
-            locale=locale, viewport={"width": 1400, "height": 1000})
+            locale=locale, viewport=viewport or {"width": 1400, "height": 1000})
     page = context_or_browser.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(url)

@@ -1,62 +1,25 @@
 """The app in headless Chromium (Debian's package, driven by playwright; never `playwright
 install`): typing and streaming, Stop, an error explained, thinking folded away."""
-import os
-import shutil
 import time
 from pathlib import Path
 
+import browser_kit
 import pytest
-
-import app
+from browser_kit import BOT, browser, send, serving, wait_for_text  # noqa: F401
 from minimax_backend import Settings
-from ui.service import ChatService
+from tests.test_app_client import TrackingService
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOT = Path(__file__).resolve().parent.parent / "assets" / "screenshot.png"
-BOT = "#chatbot [data-testid=bot]"
-TIMEOUT = 30_000  # ms; generous, for a loaded CI machine
-
-
-class TrackingService(ChatService):
-    """The real service, noting when each upstream stream ended on the server."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.closed_at: list[float] = []
-
-    def stream(self, request, region, cancel):
-        try:
-            yield from super().stream(request, region, cancel)
-        finally:
-            self.closed_at.append(time.monotonic())
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: apt-get install -y chromium")
-        pytest.skip("Debian's chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+VIEWPORT = {"width": 1280, "height": 960}
 
 
 @pytest.fixture(scope="module")
 def served(emulator):
     service = TrackingService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    demo = app.build_demo(service)
-    options = {k: v for k, v in app.launch_options().items() if k != "share"}
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
-                            server_name="127.0.0.1", **options)
-    yield service, url
-    demo.close()
+    with serving(service) as url:
+        yield service, url
 
 
 @pytest.fixture(autouse=True)
@@ -65,24 +28,7 @@ def no_leftover_faults(emulator):
 
 
 def open_page(browser, url, locale="zh-CN"):
-    page = browser.new_page(locale=locale, viewport={"width": 1280, "height": 960})
-    page.set_default_timeout(TIMEOUT)
-    page.goto(url)
-    page.wait_for_selector("#chat-input textarea")
-    return page
-
-
-def send(page, message):
-    box = page.locator("#chat-input textarea")
-    box.fill(message)
-    box.press("Enter")
-
-
-def wait_for_text(page, selector, text):
-    """Wait until some element matching `selector` contains `text`."""
-    page.wait_for_function(
-        "([sel, text]) => [...document.querySelectorAll(sel)].some(e => e.innerText.includes(text))",
-        arg=[selector, text], timeout=TIMEOUT)
+    return browser_kit.open_page(browser, url, locale=locale, viewport=VIEWPORT)
 
 
 def answer_text(page):

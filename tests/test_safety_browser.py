@@ -17,7 +17,7 @@ import requests
 import app
 from bench.gradio_protocol import AppModel, SSEDecoder, loads
 from minimax_backend import Settings
-from tests.test_app_browser import BOT, CHROMIUM, CHROMIUM_ARGS, TIMEOUT, send, wait_for_text
+from browser_kit import BOT, TIMEOUT, browser, send, serving, wait_for_text  # noqa: F401
 from tests.test_app_client import free_port
 from ui.service import ChatService
 
@@ -51,17 +51,6 @@ HOST_KEY = "sk-host-SECRET-7f3a9c"
 VISITOR_KEY = "sk-visitor-SECRET-b81e2d"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(autouse=True)
 def no_leftover_faults(emulator):
     emulator.clear_faults()
@@ -84,10 +73,7 @@ def record_remote_requests(page):
 
 def test_hostile_markup_in_a_message_and_a_reply_renders_as_text(browser, emulator):
     service = ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    demo = app.build_demo(service)
-    options = {k: v for k, v in app.launch_options().items() if k != "share"}
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", **options)
-    try:
+    with serving(service) as url:
         page = browser.new_page(locale="en-US")
         page.set_default_timeout(TIMEOUT)
         remote = record_remote_requests(page)
@@ -113,8 +99,6 @@ def test_hostile_markup_in_a_message_and_a_reply_renders_as_text(browser, emulat
         # MiniMax got the message exactly as typed.
         assert emulator.requests[-1].body["messages"][-1]["content"] == HOSTILE
         page.close()
-    finally:
-        demo.close()
 
 
 # -- the key never leaves ------------------------------------------------------------------
