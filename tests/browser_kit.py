@@ -15,6 +15,27 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT = 30_000  # ms
 BOT = "#chatbot [data-testid=bot]"
+# Copies what the page reads from gradio's queue stream (a long-lived fetch), as it arrives.
+TEE_QUEUE_STREAM = """(() => {
+  window.__queueStream = [];
+  const fetch0 = window.fetch;
+  window.fetch = async (...args) => {
+    const response = await fetch0(...args);
+    const url = String(args[0] && args[0].url ? args[0].url : args[0]);
+    if (!url.includes('/queue/data') || !response.body) return response;
+    const [mine, copy] = response.body.tee();
+    (async () => {
+      const reader = copy.getReader(), decoder = new TextDecoder();
+      for (;;) {
+        const {done, value} = await reader.read();
+        if (done) break;
+        window.__queueStream.push(decoder.decode(value, {stream: true}));
+      }
+    })();
+    return new Response(mine, {status: response.status, statusText: response.statusText,
+                               headers: response.headers});
+  };
+})();"""
 
 
 @pytest.fixture(scope="module")

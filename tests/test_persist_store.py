@@ -165,3 +165,17 @@ def test_the_store_stays_under_its_byte_budget(monkeypatch):
         store, _ = handlers.new(store, [], {}, *V2_SETTINGS, request=request())
     assert len(json.dumps(store, ensure_ascii=False).encode()) <= 20_000
     assert 1 < len(store["conversations"]) < 8
+
+
+def test_documents_keep_the_real_text_and_the_widget_the_escaped_one():
+    from ui.safe_markdown import display
+    from ui.transcript import history_to_messages, messages_to_history
+
+    typed = '<b>hi</b> ![x](http://a.test/1)'
+    history = [{"role": "user", "content": display(typed)},
+               {"role": "assistant", "content": display("ok <i>")}]
+    messages = history_to_messages(history, {})
+    assert [m["content"] for m in messages] == [typed, "ok <i>"]
+    shown, raw = messages_to_history(messages, "en")
+    assert [item["content"] for item in shown] == [display(typed), display("ok <i>")]
+    assert display(typed) != typed and raw == {}

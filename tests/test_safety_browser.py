@@ -17,6 +17,7 @@ import requests
 import app
 from bench.gradio_protocol import AppModel, SSEDecoder, loads
 from minimax_backend import Settings
+import browser_kit
 from browser_kit import BOT, TIMEOUT, browser, send, serving, wait_for_text  # noqa: F401
 from tests.test_app_client import free_port
 from ui.service import ChatService
@@ -26,27 +27,6 @@ pytestmark = pytest.mark.browser
 HOSTILE = ('<img src=http://a.test/1> <script>window.pwned=1</script> <iframe src=http://a.test/2>'
            '</iframe> ![x](http://a.test/3) <p style="background:url(http://a.test/4)">p</p> '
            '<video src=http://a.test/5 autoplay>')
-# Copies what the page reads from gradio's queue stream (a long-lived fetch), as it arrives.
-TEE_QUEUE_STREAM = """(() => {
-  window.__queueStream = [];
-  const fetch0 = window.fetch;
-  window.fetch = async (...args) => {
-    const response = await fetch0(...args);
-    const url = String(args[0] && args[0].url ? args[0].url : args[0]);
-    if (!url.includes('/queue/data') || !response.body) return response;
-    const [mine, copy] = response.body.tee();
-    (async () => {
-      const reader = copy.getReader(), decoder = new TextDecoder();
-      for (;;) {
-        const {done, value} = await reader.read();
-        if (done) break;
-        window.__queueStream.push(decoder.decode(value, {stream: true}));
-      }
-    })();
-    return new Response(mine, {status: response.status, statusText: response.statusText,
-                               headers: response.headers});
-  };
-})();"""
 HOST_KEY = "sk-host-SECRET-7f3a9c"
 VISITOR_KEY = "sk-visitor-SECRET-b81e2d"
 
@@ -190,7 +170,7 @@ def test_no_key_in_any_page_response_stream_error_or_log(browser, keyed_app, emu
     # the queue's SSE streams are read after gradio closed them, whole.
     finished, bodies, unread = [], [], []
     page.on("requestfinished", lambda request: finished.append(request))
-    page.add_init_script(TEE_QUEUE_STREAM)
+    page.add_init_script(browser_kit.TEE_QUEUE_STREAM)
     page.goto(url)
     page.wait_for_selector("#chat-input textarea")
     if page.locator("#user-key").count():  # bring-your-own-key: paste a visitor's key too

@@ -13,6 +13,7 @@ from typing import Any
 from . import export
 from .history import NOTE_CLASS, item_text
 from .reply import note
+from .safe_markdown import display, original
 from .strings import text
 
 _NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTALL)
@@ -49,6 +50,10 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
             last["content"] = f"{last['content']}\n\n{content}" if last["content"] else content
     for message in messages:
         raw = raw_replies.get(message["content"]) if message["role"] == "assistant" else None
+        # The widget shows markup escaped (ui.safe_markdown); a document keeps the real text.
+        message["content"] = original(message["content"])
+        if "reasoning" in message:
+            message["reasoning"] = original(message["reasoning"])
         if isinstance(raw, str) and raw != message["content"]:
             message["raw"] = raw
     return messages
@@ -59,16 +64,17 @@ def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], di
     history: list[dict] = []
     raw: dict[str, str] = {}
     for message in messages:
+        shown = display(message["content"])
         if message["role"] == "user":
-            history.append({"role": "user", "content": message["content"]})
+            history.append({"role": "user", "content": shown})
             continue
         if message.get("reasoning"):
-            history.append({"role": "assistant", "content": message["reasoning"],
+            history.append({"role": "assistant", "content": display(message["reasoning"]),
                             "metadata": {"title": text("thinking", lang), "status": "done"}})
-        if message["content"]:
-            history.append({"role": "assistant", "content": message["content"]})
+        if shown:
+            history.append({"role": "assistant", "content": shown})
             if message.get("raw"):
-                raw[message["content"]] = message["raw"]
+                raw[shown] = message["raw"]
         if message.get("note"):
             history.append(note(message["note"]["lines"], message["note"]["kind"]))
     return history, raw
