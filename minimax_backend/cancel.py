@@ -79,7 +79,9 @@ def _attach_current(connection: HTTPConnection) -> None:
         token.attach(connection)
 
 
-class _Connection(HTTPConnection):
+class _Registering:
+    """Registers the connection with the current token whenever it connects or is reused."""
+
     def connect(self) -> None:
         super().connect()
         _attach_current(self)
@@ -89,14 +91,12 @@ class _Connection(HTTPConnection):
         return super().request(*args, **kwargs)
 
 
-class _TLSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self)
+class _Connection(_Registering, HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):
-        _attach_current(self)
-        return super().request(*args, **kwargs)
+
+class _TLSConnection(_Registering, HTTPSConnection):
+    pass
 
 
 class _Pool(HTTPConnectionPool):
