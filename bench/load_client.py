@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -38,10 +39,24 @@ def visitor_address() -> str:
     return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
+# A browser keeps at most 6 connections to one host. Each visitor gets a pool of its own, as in
+# life: one pool shared by 50 visitors makes httpcore scan every pooled connection for every
+# request, and that scan alone kept this client's core busy for the first 1.6 s of a 50-visitor
+# crowd, so the first tokens it timed were its own delay, not the app's.
+BROWSER_CONNECTIONS = 6
+_TIMEOUT = httpx.Timeout(30.0, read=READ_TIMEOUT)
+_TLS = ssl.create_default_context()  # built once: every visitor's client would load it again
+
+
 def new_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=READ_TIMEOUT),
-                             limits=httpx.Limits(max_connections=1000,
-                                                 max_keepalive_connections=200))
+    """A client for one-off requests (the app's config, raw requests to the emulator)."""
+    return httpx.AsyncClient(timeout=_TIMEOUT, verify=_TLS)
+
+
+def browser_client() -> httpx.AsyncClient:
+    """One visitor's connections."""
+    return httpx.AsyncClient(timeout=_TIMEOUT, verify=_TLS,
+                             limits=httpx.Limits(max_connections=BROWSER_CONNECTIONS))
 
 
 @dataclass
@@ -87,17 +102,17 @@ class Target:
 
 
 class _Visitor:
-    """One browser tab: opens the page, then sends one message."""
+    """One browser tab: opens the page, then sends one message; `close` when done."""
 
-    def __init__(self, client: httpx.AsyncClient, target: Target) -> None:
-        self.client = client
+    def __init__(self, target: Target) -> None:
+        self.client = browser_client()
         self.target = target
         self.session = uuid.uuid4().hex[:11]
         self.values = target.model.initial_values()
         self.values.update(target.overrides)
         self.api = target.url + target.model.api_prefix
         self.headers = {"X-Forwarded-For": visitor_address()}
-        self.queue = QueueStream(client, self.api, self.session, self.headers)
+        self.queue = QueueStream(self.client, self.api, self.session, self.headers)
         self.visit = Visit(started=time.perf_counter())
 
     async def open(self) -> None:
@@ -116,6 +131,11 @@ class _Visitor:
         if self.visit.ok and REPLY_START not in self.visit.reply:
             self.visit.error = f"not the model's reply: {self.visit.reply[:120]!r}"
         return self.visit
+
+    async def close(self) -> None:
+        if self.queue.reader is not None:
+            self.queue.reader.cancel()
+        await self.client.aclose()
 
     async def _guarded(self, deps: list[Dependency]) -> None:
         try:
@@ -207,27 +227,33 @@ class _Visitor:
                 return self._fail(dep, str(message.get("message"))), []
 
 
-async def visit(client: httpx.AsyncClient, target: Target, message: str) -> Visit:
+async def visit(target: Target, message: str) -> Visit:
     """One visitor opens the page, types `message` and presses Enter."""
-    visitor = _Visitor(client, target)
-    await visitor.open()
-    return await visitor.send(message)
+    visitor = _Visitor(target)
+    try:
+        await visitor.open()
+        return await visitor.send(message)
+    finally:
+        await visitor.close()
 
 
-async def crowd(client: httpx.AsyncClient, target: Target, visitors: int, message: str,
+async def crowd(target: Target, visitors: int, message: str,
                 on_tick: Callable[[], None] | None = None, tick: float = 0.1
                 ) -> tuple[float, list[Visit]]:
     """`visitors` with the page open press Enter at the same moment; the time until the last
     reply is done. `on_tick` runs every `tick` seconds meanwhile (e.g. to sample memory)."""
-    tabs = [_Visitor(client, target) for _ in range(visitors)]
-    await asyncio.gather(*(tab.open() for tab in tabs))
-    started = time.perf_counter()
-    runs = asyncio.gather(*(tab.send(f"{message} #{i}") for i, tab in enumerate(tabs)))
-    if on_tick is not None:
-        while not runs.done():
-            on_tick()
-            await asyncio.wait([runs], timeout=tick)
-    visits = await runs
+    tabs = [_Visitor(target) for _ in range(visitors)]
+    try:
+        await asyncio.gather(*(tab.open() for tab in tabs))
+        started = time.perf_counter()
+        runs = asyncio.gather(*(tab.send(f"{message} #{i}") for i, tab in enumerate(tabs)))
+        if on_tick is not None:
+            while not runs.done():
+                on_tick()
+                await asyncio.wait([runs], timeout=tick)
+        visits = await runs
+    finally:
+        await asyncio.gather(*(tab.close() for tab in tabs))
     ends = [v.done or v.ended or started for v in visits]
     return max(ends) - started, visits
 

@@ -39,14 +39,14 @@ async def measure_ttft(targets: dict[str, Target], emulator_url: str, profile: P
         for _ in range(profile.warmup_visits):
             await raw_first_token(client, emulator_url, MODEL, MESSAGE)
             for target in targets.values():
-                await visit(client, target, MESSAGE)
+                await visit(target, MESSAGE)
         raw: list[float] = []
         through: dict[str, list[float | None]] = {key: [] for key in targets}
         errors: dict[str, list[str]] = {key: [] for key in targets}
         for _ in range(profile.ttft_samples):
             raw.append(await raw_first_token(client, emulator_url, MODEL, MESSAGE))
             for key, target in targets.items():
-                result = await visit(client, target, MESSAGE)
+                result = await visit(target, MESSAGE)
                 through[key].append(None if result.failed else result.ttft)
                 if result.failed:
                     errors[key].append(result.error or "no reply")
@@ -98,23 +98,22 @@ async def measure_crowds(contender: Contender, target: Target, server: Server,
                          control: EmulatorControl, profile: Profile) -> dict:
     """1, 10, 50… visitors at once: wall time, first-token times, failures, CPU, memory."""
     out: dict = {}
-    async with new_client() as client:
-        for visitors in profile.crowds:
-            await asyncio.sleep(SETTLE_S)
-            control.clear_streams()
-            peak = [server.rss_mb()]
-            cpu_before = server.cpu_seconds()
-            wall, visits = await crowd(client, target, visitors, MESSAGE,
-                                       on_tick=lambda peak=peak: peak.append(server.rss_mb()))
-            cpu = server.cpu_seconds() - cpu_before
-            # One content chunk is one token; the terminal event repeats the text.
-            tokens = sum(max(0, s["events"] - 1) for s in control.streams())
-            ttfts = [v.ttft for v in visits if not v.failed]
-            failed = [v for v in visits if v.failed]
-            out[str(visitors)] = {
-                "visitors": visitors, "wall_s": round(wall, 3),
-                "ttft_p50_ms": ms(percentile(ttfts, 50)), "ttft_p95_ms": ms(percentile(ttfts, 95)),
-                "failures": len(failed), "errors": [v.error or "no reply" for v in failed][:3],
-                "ttft_ms": sorted(ms(t) for t in ttfts),
-                "cpu_s": round(cpu, 3), "tokens": tokens, "rss_peak_mb": round(max(peak), 1)}
+    for visitors in profile.crowds:
+        await asyncio.sleep(SETTLE_S)
+        control.clear_streams()
+        peak = [server.rss_mb()]
+        cpu_before = server.cpu_seconds()
+        wall, visits = await crowd(target, visitors, MESSAGE,
+                                   on_tick=lambda peak=peak: peak.append(server.rss_mb()))
+        cpu = server.cpu_seconds() - cpu_before
+        # One content chunk is one token; the terminal event repeats the text.
+        tokens = sum(max(0, s["events"] - 1) for s in control.streams())
+        ttfts = [v.ttft for v in visits if not v.failed]
+        failed = [v for v in visits if v.failed]
+        out[str(visitors)] = {
+            "visitors": visitors, "wall_s": round(wall, 3),
+            "ttft_p50_ms": ms(percentile(ttfts, 50)), "ttft_p95_ms": ms(percentile(ttfts, 95)),
+            "failures": len(failed), "errors": [v.error or "no reply" for v in failed][:3],
+            "ttft_ms": sorted(ms(t) for t in ttfts),
+            "cpu_s": round(cpu, 3), "tokens": tokens, "rss_peak_mb": round(max(peak), 1)}
     return out
