@@ -128,7 +128,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         model.input(on_model_change, model, [temperature, top_p, max_tokens], **quick)
 
         def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
-            return check_key(service, key, group, where, api, name, request)
+            return check_key(service, key, group, where, api, name, request, chat.guard)
 
         test_key.click(test, [user_key, user_group, region, api_mode, model], key_status, **quick)
         reset.click(reset_defaults, model,

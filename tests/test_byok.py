@@ -7,6 +7,7 @@ import pytest
 from minimax_backend import (CancelToken, ChatRequest, Message, Settings, TextDelta,
                              ValidationError)
 from minimax_backend.emulator import Emulator, EmulatorConfig
+from ui.guard import Guard, GuardConfig
 from ui.own_key import check_key
 from ui.service import ChatService, Route
 
@@ -74,6 +75,18 @@ def test_test_key_suggests_the_other_region_when_minimax_refuses_the_key(strict)
     assert "2049" in zh and "海外 Global" in zh and "sk-other-region" not in zh
     en = check_key(service, "sk-other-region", "", "global", "v2", "", request("en-US"))
     assert "try “中国大陆 China”" in en
+
+
+def test_test_key_counts_against_the_visitors_message_limit(strict):
+    """A script can't turn the button into a relay to MiniMax: past the limit, no request."""
+    service = ChatService(Settings(base_url=strict.url, max_retries=0), emulator_factory=never_offline)
+    guard = Guard(GuardConfig(messages_per_minute=2))
+    before = len(strict.requests)
+    answers = [check_key(service, "sk-visitor-good", "", "cn", "v2", "MiniMax-M2.7", request(),
+                         guard) for _ in range(3)]
+    assert [a.startswith("✅") for a in answers] == [True, True, False]
+    assert answers[2].startswith("⚠️ ⏳") and "每分钟最多 2 条" in answers[2]
+    assert len(strict.requests) - before == 2
 
 
 def test_test_key_without_a_key_asks_for_one():

@@ -13,6 +13,7 @@ from minimax_backend import ChatRequest, Message, MiniMaxError, ValidationError
 from minimax_backend.models import APIS, DEFAULT_MODEL, V2
 from minimax_backend.settings import REGIONS
 
+from .guard import Guard, LimitExceeded, limit_text
 from .reply import error_lines
 from .service import ChatService, Route
 from .strings import lang_of, text, tr
@@ -34,8 +35,9 @@ def key_panel() -> tuple[gr.Textbox, gr.Textbox, gr.Button, gr.Markdown]:
 
 
 def check_key(service: ChatService, api_key: Any, group_id: Any, region: Any, api: Any,
-              model: Any, request: gr.Request) -> str:
-    """One tiny call with the visitor's key; says whether key and region match. Output: status."""
+              model: Any, request: gr.Request, guard: Guard | None = None) -> str:
+    """One tiny call with the visitor's key; says whether key and region match. Output: status.
+    `guard`: each test counts as a message, so the button can't make the server a relay."""
     lang = lang_of(request)
     try:
         route = Route.of(region, api_key, group_id)
@@ -43,6 +45,11 @@ def check_key(service: ChatService, api_key: Any, group_id: Any, region: Any, ap
         return "⚠️ " + err.advice(lang)
     if not route.api_key:
         return text("key_missing", lang)
+    if guard is not None:
+        try:
+            guard.admit(guard.visitor(request), tokens=False)  # their key, their tokens
+        except LimitExceeded as err:
+            return "⚠️ " + limit_text(err, lang)
     api = api if api in APIS else V2
     model = model.strip() if isinstance(model, str) and model.strip() else DEFAULT_MODEL[api]
     shown_region = REGION_NAMES.get(route.region or "", route.region or "")
