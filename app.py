@@ -15,7 +15,7 @@ import gradio as gr
 from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
-from ui.browser import page_js
+from ui.browser import BUSY, IDLE, page_js
 from ui.chat import MAX_MESSAGE_CHARS, MAX_SYSTEM_CHARS, ChatHandlers
 from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
                          on_model_change, page_load, reset_defaults)
@@ -148,20 +148,22 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                controls: list[gr.components.Component], saved: dict[str, Any]) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
-    `saved` (a `.then` event) stores the chat in the browser after a reply, Stop and Undo."""
+    Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/static/busy.js), so a
+    message costs the server no component rebuilds. `saved` (a `.then` event) stores the chat
+    in the browser after a reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
-    buttons = [chat_input, send, stop]
     stream: dict[str, Any] = {
         "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
         "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
     }
+    starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
-        chat_input.submit(chat.send, [chat_input, chatbot], [chat_input, chatbot, send, stop], **quick),
-        send.click(chat.send, [chat_input, chatbot], [chat_input, chatbot, send, stop], **quick),
-        chatbot.retry(chat.retry, chatbot, [chatbot, *buttons], **quick),
-        chatbot.edit(chat.edit, chatbot, [chatbot, *buttons], **quick),
-        chatbot.example_select(chat.example, None, [chatbot, *buttons], **quick),
+        chat_input.submit(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        send.click(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        chatbot.retry(chat.retry, chatbot, chatbot, **starting),
+        chatbot.edit(chat.edit, chatbot, chatbot, **starting),
+        chatbot.example_select(chat.example, None, chatbot, **starting),
     ]
     streams = []
     for index, start in enumerate(starts):
@@ -169,12 +171,12 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         streams.append(start.success(**stream, **visibility))
-        streams[-1].then(chat.idle, None, buttons, **quick).then(**saved)
+        streams[-1].then(None, js=IDLE, **quick).then(**saved)
     chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saved)
-    stop.click(chat.stop, raw_replies, [chatbot, raw_replies, *buttons], cancels=streams,
+    stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
                **quick).then(**saved)
     for clear in (new_chat.click, chatbot.clear):
-        clear(chat.new_chat, None, [chatbot, raw_replies, *buttons], cancels=streams, **quick)
+        clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
 
 
 def launch_options(share: bool | None = None) -> dict[str, Any]:

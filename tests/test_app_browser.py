@@ -74,9 +74,17 @@ def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulato
     before = len(service.closed_at)
     send(page, "讲一个很长的故事")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    assert not page.is_enabled("#send") and page.is_enabled("#stop")
+    # The next message can be typed while the reply streams, but Enter doesn't send it.
+    box = page.locator("#chat-input textarea")
+    box.fill("下一条")
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    assert box.input_value() == "下一条" and page.locator("#chatbot .message.user").count() == 1
     page.click("#stop")
     clicked = time.monotonic()
     wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    assert page.is_enabled("#send") and not page.is_enabled("#stop")
     frozen = answer_text(page)
     deadline = clicked + 5
     while len(service.closed_at) == before and time.monotonic() < deadline:
@@ -84,7 +92,7 @@ def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulato
     assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
     time.sleep(0.5)
     assert answer_text(page) == frozen and frozen.startswith("你好！这是 MiniMax 模拟器")
-    assert page.is_enabled("#send")
+    assert box.input_value() == "下一条"  # still there to send
     send(page, "继续")  # the chat goes on
     page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
     assert "消息数 / messages: 3" in answer_text(page)  # stopped turn kept as context

@@ -103,7 +103,7 @@ def test_raw_replies_no_longer_on_screen_are_forgotten():
     service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
     handlers = ChatHandlers(service, interval=0.0)
     history, raw = run(handlers, [user("hi")])[-1]
-    retried, *_ = handlers.retry(to_blocks(history), request())
+    retried = handlers.retry(to_blocks(history), request())
     _, raw = run(handlers, retried, raw)[-1]
     assert raw == {"ok": "ok"}
 
@@ -148,18 +148,17 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
         return updates, stopped
 
     updates, stopped = asyncio.run(scenario())
-    history, raw, box, send, stop = stopped
+    history, raw = stopped
     assert service.tokens[0].cancelled
     assert history[1]["content"] == "Once upon a time"
     assert "(stopped)" in history[2]["content"]
     assert raw == {"Once upon a time": "Once upon a time"}
-    assert box["interactive"] and send["interactive"] and not stop["interactive"]
     # The generator ended on its own too, with the same frozen text.
     assert updates[-1][0][1]["content"] == "Once upon a time"
 
 
 def test_stop_without_a_running_reply_changes_nothing():
-    history, raw, *_ = ChatHandlers(ScriptedService()).stop({}, request())
+    history, raw = ChatHandlers(ScriptedService()).stop({}, request())
     assert history == gr.skip() and raw == gr.skip()
 
 
@@ -178,12 +177,12 @@ def test_sending_while_a_reply_streams_is_refused_politely():
     asyncio.run(scenario())
 
 
-def test_send_moves_the_message_into_the_chat_and_locks_the_input():
-    box, history, send, stop = ChatHandlers(ScriptedService()).send("hello", [], request())
-    assert history == [{"role": "user", "content": "hello"}]
-    assert box == {"__type__": "update", "value": "", "interactive": False}
-    assert not send["interactive"] and stop["interactive"]
-    assert ChatHandlers(ScriptedService()).send("   ", [], request())[1] == gr.skip()
+def test_send_moves_the_message_into_the_chat_and_empties_the_box():
+    # A plain value, not gr.update: Send/Stop are switched in the browser (ui/static/busy.js)
+    # so that a message rebuilds no component in the visitor's session.
+    box, history = ChatHandlers(ScriptedService()).send("hello", [], request())
+    assert box == "" and history == [{"role": "user", "content": "hello"}]
+    assert ChatHandlers(ScriptedService()).send("   ", [], request()) == (gr.skip(), gr.skip())
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),
@@ -192,7 +191,7 @@ CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2")
 
 
 def test_retry_drops_the_last_answer_only():
-    history, *_ = ChatHandlers(ScriptedService()).retry(CHAT, request())
+    history = ChatHandlers(ScriptedService()).retry(CHAT, request())
     assert [item["content"][0]["text"] for item in history] == ["q1", "a1", "q2"]
 
 
@@ -203,15 +202,15 @@ def test_undo_removes_the_last_turn_and_returns_its_message():
 
 def test_edit_regenerates_from_the_edited_message():
     edit = SimpleNamespace(index=0, value="q1, reworded")
-    history, *_ = ChatHandlers(ScriptedService()).edit(CHAT, edit, request())
+    history = ChatHandlers(ScriptedService()).edit(CHAT, edit, request())
     assert history == [{"role": "user", "content": "q1, reworded"}]
     ignored = SimpleNamespace(index=1, value="an answer")
-    assert ChatHandlers(ScriptedService()).edit(CHAT, ignored, request())[0] == gr.skip()
+    assert ChatHandlers(ScriptedService()).edit(CHAT, ignored, request()) == gr.skip()
 
 
 def test_an_example_starts_the_chat():
     choice = SimpleNamespace(value={"text": "用三句话解释什么是大语言模型。"})
-    history, *_ = ChatHandlers(ScriptedService()).example(choice, request())
+    history = ChatHandlers(ScriptedService()).example(choice, request())
     assert history == [{"role": "user", "content": "用三句话解释什么是大语言模型。"}]
 
 

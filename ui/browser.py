@@ -1,11 +1,20 @@
-"""Code that runs in the visitor's browser, shipped with `launch(js=...)`."""
+"""Code that runs in the visitor's browser: the page script (`launch(js=...)`) and the
+snippets events run before their Python handler."""
 from __future__ import annotations
 
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
+PAGE_SCRIPTS = ("ime.js", "busy.js")
+
+# Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
+# the event's input values and must hand them on to the Python function).
+BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
+IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
 
 
 def page_js() -> str:
-    """The page script: keeps Enter from sending while an input method composes."""
-    return (STATIC / "ime.js").read_text(encoding="utf-8")
+    """The page script: Enter guards for input methods and streaming replies, and the
+    busy/idle switch for Send and Stop."""
+    parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
+    return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

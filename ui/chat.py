@@ -95,15 +95,6 @@ def page_interval(base: float, streaming: int) -> float:
     return min(max(base, MAX_INTERVAL), base * max(1.0, streaming / SMOOTH_STREAMS))
 
 
-def _idle() -> tuple:
-    """The input box, Send and Stop once no reply is streaming."""
-    return gr.update(interactive=True), gr.update(interactive=True), gr.update(interactive=False)
-
-
-def _busy() -> tuple:
-    return gr.update(interactive=False), gr.update(interactive=False), gr.update(interactive=True)
-
-
 class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
@@ -122,43 +113,41 @@ class ChatHandlers:
     # -- preparing a reply ------------------------------------------------------------
 
     def send(self, message: Any, history: Any, request: gr.Request) -> tuple:
-        """Move the typed message into the chat. Outputs: input, chatbot, send, stop."""
+        """Move the typed message into the chat. Outputs: input, chatbot."""
         self._check_idle(request)
         if not isinstance(message, str) or not message.strip():
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        _, send, stop = _busy()
-        history = list(history or []) + [user_message(message[:MAX_MESSAGE_CHARS])]
-        return gr.update(value="", interactive=False), history, send, stop
+            return gr.skip(), gr.skip()
+        return "", list(history or []) + [user_message(message[:MAX_MESSAGE_CHARS])]
 
-    def retry(self, history: Any, request: gr.Request) -> tuple:
-        """Drop the last answer so it is generated again. Outputs: chatbot, input, send, stop."""
+    def retry(self, history: Any, request: gr.Request) -> Any:
+        """Drop the last answer so it is generated again. Output: chatbot."""
         self._check_idle(request)
         history = list(history or [])
         index = last_user_index(history)
         if index is None:
-            return (gr.skip(),) * 4
+            return gr.skip()
         end = index
         while end < len(history) and history[end].get("role") == "user":
             end += 1
-        return (history[:end], *_busy())
+        return history[:end]
 
-    def edit(self, history: Any, edit: gr.EditData, request: gr.Request) -> tuple:
-        """Regenerate from an edited user message. Outputs: chatbot, input, send, stop."""
+    def edit(self, history: Any, edit: gr.EditData, request: gr.Request) -> Any:
+        """Regenerate from an edited user message. Output: chatbot."""
         self._check_idle(request)
         history = list(history or [])
         index = edit.index[0] if isinstance(edit.index, (list, tuple)) else edit.index
         if not isinstance(index, int) or not 0 <= index < len(history) \
                 or history[index].get("role") != "user" or not str(edit.value).strip():
-            return (gr.skip(),) * 4
+            return gr.skip()
         edited = original(str(edit.value))[:MAX_MESSAGE_CHARS]  # the box showed it escaped
-        return (history[:index] + [user_message(edited)], *_busy())
+        return history[:index] + [user_message(edited)]
 
-    def example(self, choice: gr.SelectData, request: gr.Request) -> tuple:
-        """Start the chat with a starter example. Outputs: chatbot, input, send, stop."""
+    def example(self, choice: gr.SelectData, request: gr.Request) -> Any:
+        """Start the chat with a starter example. Output: chatbot."""
         self._check_idle(request)
         value = choice.value if isinstance(choice.value, dict) else {}
         message = value.get("text") or ""
-        return ([user_message(message)], *_busy()) if message else (gr.skip(),) * 4
+        return [user_message(message)] if message else gr.skip()
 
     def undo(self, history: Any, request: gr.Request) -> tuple:
         """Remove the last turn and put its message back in the box. Outputs: chatbot, input."""
@@ -172,9 +161,9 @@ class ChatHandlers:
         return history[:index], message
 
     def new_chat(self, request: gr.Request) -> tuple:
-        """Cancel any reply and empty everything. Outputs: chatbot, raw replies, input, send, stop."""
+        """Cancel any reply and empty the chat. Outputs: chatbot, raw replies."""
         self.runs.stop(_session(request))
-        return [], {}, *_idle()
+        return [], {}
 
     # -- streaming and stopping -------------------------------------------------------
 
@@ -239,16 +228,11 @@ class ChatHandlers:
 
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
         """Cancel the reply and freeze it as last shown, marked as stopped.
-        Outputs: chatbot, raw replies, input, send, stop."""
+        Outputs: chatbot, raw replies."""
         run = self.runs.stop(_session(request))
         if run is None:
-            return gr.skip(), gr.skip(), *_idle()
+            return gr.skip(), gr.skip()
         reply = run.reply.snapshot()
         reply.end(stopped=True)
-        return (run.base + reply.messages(lang_of(request)), _remember(raw_replies, run.base, reply),
-                *_idle())
-
-    def idle(self) -> tuple:
-        """Re-enable the input after a reply. Outputs: input, send, stop."""
-        return _idle()
+        return run.base + reply.messages(lang_of(request)), _remember(raw_replies, run.base, reply)
 
