@@ -20,7 +20,7 @@ from ui.chat import MAX_MESSAGE_CHARS, MAX_SYSTEM_CHARS, ChatHandlers
 from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
                          on_model_change, page_load, reset_defaults)
 from ui.conversations import ConversationHandlers
-from ui.guard import Guard, GuardConfig, auth_from_env
+from ui.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.logs import install_redaction
 from ui.middleware import middleware
 from ui.own_key import check_key, key_panel
@@ -182,9 +182,11 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
 def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
-    optional login from APP_AUTH; a CSP and a body cap (ui/middleware.py)."""
+    optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; a CSP
+    and a body cap (ui/middleware.py)."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
+            "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware()},
             "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js()}
 
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     try:  # a bad limit or login setting stops the app here, naming its variable
         GuardConfig.from_env()
         auth_from_env()
+        sessions_from_env()
     except ValidationError as err:
         parser.exit(2, f"error: {err}\n")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

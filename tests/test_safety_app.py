@@ -41,6 +41,7 @@ def test_launch_options_keep_ssr_and_run_history_off_and_cap_uploads():
     options = app.launch_options()
     assert options["ssr_mode"] is False and options["run_history"] is False
     assert options["max_file_size"] == "2mb" and options["auth"] is None
+    assert options["state_session_capacity"] == 1000  # gradio's own default keeps 10,000
 
 
 def test_the_queue_cannot_be_bypassed(served):
@@ -77,6 +78,21 @@ def test_over_the_limit_the_page_shows_when_to_retry_and_keeps_the_chat(served):
     assert "Too many messages (at most 2 per minute per visitor). Try again in" in note
 
 
+def test_the_server_keeps_a_bounded_number_of_sessions_and_a_dropped_one_still_chats(emulator):
+    demo, url = launch(emulator, Guard(GuardConfig(messages_per_minute=0)),
+                       state_session_capacity=3)
+    try:
+        visitors = [Client(url, verbose=False) for _ in range(5)]
+        for visitor in visitors:
+            ask(visitor)
+        assert len(demo.state_holder.session_data) == 3  # the two oldest were dropped
+        again = ask(visitors[0], "back again")
+        assert again[0]["content"][0]["text"] == "back again"
+        assert "这是 MiniMax 模拟器的离线演示回复" in again[-2]["content"][0]["text"]
+    finally:
+        demo.close()
+
+
 def test_a_login_guards_every_route_and_the_chat_works_after_it(emulator):
     demo, url = launch(emulator, auth=[("ann", "s3cret")])
     try:
@@ -98,6 +114,7 @@ def test_a_login_guards_every_route_and_the_chat_works_after_it(emulator):
 
 
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "lots"),
+                                         ("APP_MAX_SESSIONS", "0"),
                                          ("APP_AUTH", "no-password")])
 def test_python_app_py_refuses_a_bad_setting_naming_it(name, value):
     env = {**os.environ, name: value, "MINIMAX_API_KEY": ""}

@@ -28,6 +28,9 @@ DEFAULTS = {
     "APP_MAX_MESSAGE_CHARS": 8_000,
     "APP_MAX_HISTORY_CHARS": 100_000,
     "APP_MAX_HISTORY_TURNS": 50,
+    # Gradio keeps every session's copy of the page (~120-240 KB here) until its cap, 10,000
+    # by default: about 2 GB on a public link. The least recently used ones go first.
+    "APP_MAX_SESSIONS": 1_000,
 }
 _TRUE = ("1", "true", "yes", "on")
 
@@ -258,6 +261,14 @@ def check_history(history: Any, config: GuardConfig) -> None:
         raise _too_big("history_turns", config.max_history_turns)
     if size > config.max_history_chars:
         raise _too_big("history_chars", config.max_history_chars)
+
+
+def sessions_from_env(env: Mapping[str, str] | None = None) -> int:
+    """How many visitors' sessions the server keeps (`launch(state_session_capacity=…)`).
+    A session dropped for newer ones keeps its chat (it is in the browser) but loses the
+    raw replies kept on the server, so earlier M2 answers are then sent back without their
+    thinking."""
+    return _whole(os.environ if env is None else env, "APP_MAX_SESSIONS", 1)
 
 
 def auth_from_env(env: Mapping[str, str] | None = None) -> list[tuple[str, str]] | None:
