@@ -59,7 +59,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     chat = ChatHandlers(service, interval=interval, guard=guard or Guard(GuardConfig.from_env))
     spec = spec_for(DEFAULT_MODEL[V2])
 
-    with gr.Blocks(title="MiniMax Chat") as demo:
+    # Hourly, gradio deletes the files it cached for this page (exports, imports) after an hour.
+    with gr.Blocks(title="MiniMax Chat", delete_cache=(3600, 3600)) as demo:
         gr.Markdown(tr("title"))
         gr.Markdown(tr("subtitle"))
         banner = gr.Markdown(visible=False, elem_id="banner")

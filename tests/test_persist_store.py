@@ -1,6 +1,8 @@
 """The browser store's handlers without a browser: what is saved, restored, switched, imported,
 and that stored data coming back from the browser is never trusted."""
 import json
+import os
+import time
 from types import SimpleNamespace
 
 import gradio as gr
@@ -137,6 +139,20 @@ def test_markdown_export_names_the_file_and_keeps_thinking_folded():
     with open(path, encoding="utf-8") as handle:
         body = handle.read()
     assert path.endswith(".md") and body.startswith("# 你好\n") and "<details>" in body
+
+
+def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path):
+    monkeypatch.setattr(conv, "EXPORTS", str(tmp_path))
+    old, recent = tmp_path / "export-old", tmp_path / "export-recent"
+    for folder, age in ((old, 601), (recent, 60)):
+        folder.mkdir()
+        (folder / "minimax-chat.json").write_text("{}")
+        stamp = time.time() - age
+        os.utime(folder, (stamp, stamp))
+    path = ConversationHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
+                                              *V2_SETTINGS, request=request())
+    assert os.path.dirname(os.path.dirname(path)) == str(tmp_path)
+    assert not old.exists() and recent.exists() and os.path.exists(path)
 
 
 def test_the_store_drops_the_oldest_conversations_to_fit(monkeypatch):

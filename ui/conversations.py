@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 from typing import Any
@@ -324,9 +325,29 @@ class ConversationHandlers:
         return _write(body, ".md")
 
 
+# Exports are written here, each in its own folder so the download keeps a readable name.
+# Gradio copies a returned file into its cache straight away (cleaned by the Blocks'
+# `delete_cache`), so older exports are removed on the next export: a public server must
+# not collect every visitor's conversations on its disk.
+EXPORTS = os.path.join(tempfile.gettempdir(), "minimax-chat-exports")
+EXPORT_TTL = 600.0  # seconds
+
+
 def _write(body: str, suffix: str) -> str:
-    folder = tempfile.mkdtemp(prefix="minimax-chat-")
+    os.makedirs(EXPORTS, exist_ok=True)
+    _prune(EXPORTS, time.time() - EXPORT_TTL)
+    folder = tempfile.mkdtemp(prefix="export-", dir=EXPORTS)
     path = os.path.join(folder, time.strftime("minimax-chat-%Y%m%d-%H%M%S") + suffix)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(body)
     return path
+
+
+def _prune(root: str, before: float) -> None:
+    """Remove the folders in `root` last changed before `before` (a timestamp)."""
+    for entry in os.scandir(root):
+        try:
+            if entry.is_dir(follow_symlinks=False) and entry.stat().st_mtime < before:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue  # removed meanwhile by another export
