@@ -151,3 +151,28 @@ def test_thinking_is_folded_away_in_the_visitors_language(browser, served):
     thought.locator(".title").click()  # unfold on demand
     wait_for_text(page, "#chatbot .thought-group", "我是模拟器")
     page.close()
+
+
+def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, served, emulator):
+    """The other ways to start a reply switch Send and Stop too (their `js=` hands the
+    event's inputs on unchanged: none for an example, the chat for Retry)."""
+    _, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("chunks=400;interval_ms=5")  # a 2 s reply
+    page.locator("#chatbot button.example").first.click()
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    assert not page.is_enabled("#send") and page.is_enabled("#stop")
+    browser_kit.wait_for_reply(page)
+    assert page.inner_text("#chatbot .message.user") == "用三句话解释什么是大语言模型。"
+    emulator.push_fault("chunks=3000;interval_ms=5")  # 15 s: stopped below
+    page.click("#chatbot button[aria-label='重试']")
+    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note').length == 0")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    assert not page.is_enabled("#send") and page.is_enabled("#stop")
+    page.click("#stop")
+    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    assert page.is_enabled("#send") and not page.is_enabled("#stop")
+    asked = [r.body["messages"][-1]["content"] for r in list(emulator.requests)[-2:]]
+    assert asked == ["用三句话解释什么是大语言模型。"] * 2
+    assert page.locator("#chatbot .message.user").count() == 1
+    page.close()
