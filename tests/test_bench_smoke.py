@@ -107,3 +107,14 @@ def test_smoke_run_measured_both_apps_without_failures(smoke_run):
         assert cost["cpu_s_per_1k_tokens"] > 0 and cost["rss_idle_mb"] > 50
         assert 0.5 < results["startup"][key]["median_s"] < 60
     assert 0 < results["ttft"]["raw_median_ms"] < 1000
+
+
+def test_page_cost_prints_both_pages_and_the_apps_bigger_session_state():
+    out = subprocess.run([sys.executable, "bench/page_cost.py"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=180, check=True).stdout
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+            for line in out.splitlines() if line.startswith("| This") or line.startswith("| Stock")}
+    app_row, stock_row = rows["This app"], rows["Stock ChatInterface"]
+    assert int(app_row[0]) > int(stock_row[0]) > 0  # components
+    assert app_row[2].startswith("3 (") and stock_row[2].startswith("2 (")  # app builds
+    assert float(app_row[3]) > 2 * float(stock_row[3]) > 0  # KB of state per session
