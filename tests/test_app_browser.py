@@ -176,3 +176,25 @@ def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, serv
     assert asked == ["用三句话解释什么是大语言模型。"] * 2
     assert page.locator("#chatbot .message.user").count() == 1
     page.close()
+
+
+def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served, emulator):
+    service, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("chunks=3000;interval_ms=5")  # a 15 s reply
+    before = len(service.closed_at)
+    send(page, "讲一个很长的故事")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    page.click("#new-chat")
+    clicked = time.monotonic()
+    page.wait_for_function("() => !document.querySelector('#chatbot .message')")
+    assert page.is_enabled("#send") and not page.is_enabled("#stop")
+    while len(service.closed_at) == before and time.monotonic() < clicked + 5:
+        time.sleep(0.02)
+    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    time.sleep(0.5)  # nothing of the cancelled reply comes back
+    assert page.locator("#chatbot .message").count() == 0
+    send(page, "新的对话")
+    browser_kit.wait_for_reply(page)
+    assert "消息数 / messages: 1" in answer_text(page)
+    page.close()

@@ -153,8 +153,28 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
     assert history[1]["content"] == "Once upon a time"
     assert "(stopped)" in history[2]["content"]
     assert raw == {"Once upon a time": "Once upon a time"}
-    # The generator ended on its own too, with the same frozen text.
-    assert updates[-1][0][1]["content"] == "Once upon a time"
+    # The generator ended on its own too, with the same frozen text, last (after any update
+    # still on its way, which would otherwise overwrite Stop's).
+    assert len(updates) == 2 and updates[-1][0] == history
+
+
+def test_new_chat_mid_reply_drops_it_for_good():
+    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    handlers = ChatHandlers(service, interval=0.0)
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        updates, cleared = [], None
+        async for update in handlers.respond([user("story")], {}, *CONTROLS.values(), request()):
+            updates.append(update)
+            if cleared is None:  # New chat runs in a worker thread, as gradio runs it
+                cleared = loop.run_in_executor(None, handlers.new_chat, request())
+        return updates, await cleared
+
+    updates, (history, raw) = asyncio.run(scenario())
+    assert service.tokens[0].cancelled and history == [] and raw == {}
+    assert len(updates) == 1  # no last word that would bring the reply back
+    assert not handlers.runs.busy("s1")
 
 
 def test_stop_without_a_running_reply_changes_nothing():

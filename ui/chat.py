@@ -28,6 +28,7 @@ from .strings import lang_of, text
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 20_000
+END_WAIT_S = 2.0  # New chat waits this long at most for a cancelled reply's handler to return
 MAX_SYSTEM_CHARS = 20_000
 RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
@@ -162,7 +163,9 @@ class ChatHandlers:
 
     def new_chat(self, request: gr.Request) -> tuple:
         """Cancel any reply and empty the chat. Outputs: chatbot, raw replies."""
-        self.runs.stop(_session(request))
+        run = self.runs.stop(_session(request), freeze=False)
+        if run is not None:  # let its last update out first, or it lands in the empty chat
+            run.ended.wait(END_WAIT_S)
         return [], {}
 
     # -- streaming and stopping -------------------------------------------------------
@@ -198,6 +201,7 @@ class ChatHandlers:
         self.runs.start(session, run)
         try:
             events = self.service.stream(chat_request, route, run.cancel)
+            failure: Exception | None = None
             try:
                 async with aclosing(coalesce(events, **self.coalesce_args)) as batches:
                     async for batch in batches:
@@ -207,24 +211,29 @@ class ChatHandlers:
                             reply.apply(event)
                         run.reply = reply.snapshot()
                         yield history + reply.messages(lang), gr.skip()
-                if run.cancel.cancelled:  # Stop froze the reply as last shown
-                    reply = run.reply.snapshot()
-                reply.end(stopped=run.cancel.cancelled)
             except MiniMaxError as err:
-                reply.end(error=err)
+                failure = err
             except Exception as err:  # a bug here must not cost the visitor the chat
                 log.exception("reply failed")
-                reply.end(error=err)
+                failure = err
+            cancelled = run.cancel.cancelled
+            if cancelled:  # frozen as last shown (the cut connection is no error)
+                reply = run.reply.snapshot()
+            reply.end(stopped=cancelled, error=None if cancelled else failure)
             run.done = True
             tokens, estimated = reply_tokens(chat_request, reply)
             if not route.api_key:
                 self.guard.spend_tokens(visitor, tokens)
             log_finished(session, chat_request, reply, tokens, estimated)
-            yield history + reply.messages(lang), _remember(raw_replies, history, reply)
+            # Cancelled by New chat or a newer reply, this reply must not come back into the
+            # chat; by Stop, it ends frozen and marked (after any update still on its way).
+            if not cancelled or run.frozen:
+                yield history + reply.messages(lang), _remember(raw_replies, history, reply)
         finally:
             run.cancel.cancel()  # closes the upstream too when the visitor leaves mid-reply
             if run.done:
                 self.runs.finish(session, run)
+            run.ended.set()
 
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
         """Cancel the reply and freeze it as last shown, marked as stopped.

@@ -155,6 +155,8 @@ class Run:
     reply: Reply  # the reply as last shown to the visitor
     cancel: CancelToken = field(default_factory=CancelToken)
     done: bool = False  # the final update is out: nothing left to stop
+    frozen: bool = False  # cancelled by Stop: its last update shows it, marked as stopped
+    ended: threading.Event = field(default_factory=threading.Event)  # its handler returned
 
 
 class Runs:
@@ -198,11 +200,13 @@ class Runs:
             if self._runs.get(session) is run:
                 del self._runs[session]
 
-    def stop(self, session: str) -> Run | None:
-        """Cancel the session's reply; the run, if one was still streaming."""
+    def stop(self, session: str, freeze: bool = True) -> Run | None:
+        """Cancel the session's reply; the run, if one was still streaming. `freeze`: the
+        reply stays in the chat as last shown (Stop), else it is dropped (New chat)."""
         with self._lock:
             run = self._runs.pop(session, None)
         if run is None or run.done:
             return None
+        run.frozen = freeze
         run.cancel.cancel()
         return run
