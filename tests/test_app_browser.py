@@ -40,6 +40,22 @@ def answer_text(page):
     }""")
 
 
+def start_long_reply(page, service, emulator):
+    """Send a message whose reply takes 15 s and wait until it streams; returns how many
+    upstream connections had closed before it."""
+    emulator.push_fault("chunks=3000;interval_ms=5")
+    before = len(service.closed_at)
+    send(page, "讲一个很长的故事")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    return before
+
+
+def assert_upstream_closed_within_a_second(service, before, clicked):
+    while len(service.closed_at) == before and time.monotonic() < clicked + 5:
+        time.sleep(0.02)
+    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+
+
 def test_a_message_streams_in_and_the_page_keeps_up(browser, served, emulator):
     service, url = served
     page = open_page(browser, url)
@@ -70,10 +86,7 @@ def test_a_message_streams_in_and_the_page_keeps_up(browser, served, emulator):
 def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulator):
     service, url = served
     page = open_page(browser, url)
-    emulator.push_fault("chunks=3000;interval_ms=5")  # a 15 s reply
-    before = len(service.closed_at)
-    send(page, "讲一个很长的故事")
-    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    before = start_long_reply(page, service, emulator)
     assert not page.is_enabled("#send") and page.is_enabled("#stop")
     # The next message can be typed while the reply streams, but Enter doesn't send it.
     box = page.locator("#chat-input textarea")
@@ -86,10 +99,7 @@ def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulato
     wait_for_text(page, "#chatbot .mm-note", "（已停止）")
     assert page.is_enabled("#send") and not page.is_enabled("#stop")
     frozen = answer_text(page)
-    deadline = clicked + 5
-    while len(service.closed_at) == before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    assert_upstream_closed_within_a_second(service, before, clicked)
     time.sleep(0.5)
     assert answer_text(page) == frozen and frozen.startswith("你好！这是 MiniMax 模拟器")
     assert box.input_value() == "下一条"  # still there to send
@@ -110,9 +120,7 @@ def test_stop_closes_a_silent_upstream_within_a_second(browser, served, emulator
     page.click("#stop")
     clicked = time.monotonic()
     wait_for_text(page, "#chatbot .mm-note", "（已停止）")
-    while len(service.closed_at) == before and time.monotonic() < clicked + 5:
-        time.sleep(0.02)
-    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    assert_upstream_closed_within_a_second(service, before, clicked)
     page.close()
 
 
@@ -181,17 +189,12 @@ def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, serv
 def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served, emulator):
     service, url = served
     page = open_page(browser, url)
-    emulator.push_fault("chunks=3000;interval_ms=5")  # a 15 s reply
-    before = len(service.closed_at)
-    send(page, "讲一个很长的故事")
-    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    before = start_long_reply(page, service, emulator)
     page.click("#new-chat")
     clicked = time.monotonic()
     page.wait_for_function("() => !document.querySelector('#chatbot .message')")
     assert page.is_enabled("#send") and not page.is_enabled("#stop")
-    while len(service.closed_at) == before and time.monotonic() < clicked + 5:
-        time.sleep(0.02)
-    assert len(service.closed_at) > before and service.closed_at[-1] - clicked < 1.0
+    assert_upstream_closed_within_a_second(service, before, clicked)
     time.sleep(0.5)  # nothing of the cancelled reply comes back
     assert page.locator("#chatbot .message").count() == 0
     send(page, "新的对话")
