@@ -73,6 +73,9 @@ def open_page(context_or_browser, url, locale="zh-CN", viewport=None):
     page.set_default_timeout(TIMEOUT)
     page.goto(url)
     page.wait_for_selector("#chat-input textarea")
+    # The page script (Enter guards, Send/Stop switch) runs once gradio has mounted the app,
+    # a moment after the chat box appears; keys sent before it would meet an unguarded box.
+    page.wait_for_function("() => window.__mmImeGuard && window.mmBusy")
     return page
 
 
