@@ -9,6 +9,7 @@ import gradio as gr
 import pytest
 
 from ui import conversations as conv
+from ui import store as stored_data
 from ui.conversations import ConversationHandlers, history_to_messages, messages_to_history
 from ui.export import FORMAT
 from ui.reply import note
@@ -156,23 +157,23 @@ def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path)
 
 
 def test_the_store_drops_the_oldest_conversations_to_fit(monkeypatch):
-    monkeypatch.setattr(conv, "MAX_CONVERSATIONS", 3)
+    monkeypatch.setattr(stored_data, "MAX_CONVERSATIONS", 3)
     handlers = ConversationHandlers()
     store = None
     for index in range(5):
         store = saved_store(handlers, [{"role": "user", "content": f"第{index}条"}], {}, stored=store)
         store, _ = handlers.new(store, [], {}, *V2_SETTINGS, request=request())
-    titles = [conv.title_of(c, "zh") for c in store["conversations"]]
+    titles = [stored_data.title_of(c, "zh") for c in store["conversations"]]
     assert len(titles) == 3 and "第0条" not in titles and "第4条" in titles
 
 
 def test_the_storage_secret_is_stable_and_can_be_set():
-    assert conv.storage_secret({}) == conv.storage_secret({}) == conv.DEFAULT_STORAGE_SECRET
-    assert conv.storage_secret({"APP_STORAGE_SECRET": " s3cret "}) == "s3cret"
+    assert stored_data.storage_secret({}) == stored_data.storage_secret({}) == stored_data.DEFAULT_STORAGE_SECRET
+    assert stored_data.storage_secret({"APP_STORAGE_SECRET": " s3cret "}) == "s3cret"
 
 
 def test_the_store_stays_under_its_byte_budget(monkeypatch):
-    monkeypatch.setattr(conv, "MAX_STORE_BYTES", 20_000)
+    monkeypatch.setattr(stored_data, "MAX_STORE_BYTES", 20_000)
     handlers = ConversationHandlers()
     store = None
     for index in range(8):

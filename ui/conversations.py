@@ -1,20 +1,9 @@
-"""Conversations kept in the visitor's browser: the list, switching, export and import.
-
-The store lives in `gr.BrowserState` (the browser's localStorage), never on the server:
-
-    {"version": 1, "current": <id>, "conversations": [{"id": <16 hex>, **document}, ...]}
-
-where each document is `ui.export`'s versioned conversation format, so stored data and
-imported files pass the same validation: both come from the browser and are untrusted.
-Raw assistant turns (M2's `<think>` part) are kept there too and refill the server-side
-`raw_replies` state when a conversation is reopened.
+"""The visitor's conversations on the page: the list, switching, renaming, deleting, export
+and import. What is stored, and how it is checked and bounded, is `ui/store.py`.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
-import secrets
 import shutil
 import tempfile
 import time
@@ -22,118 +11,15 @@ from typing import Any
 
 import gradio as gr
 
-from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from minimax_backend.models import PRO, models_for, spec_for
 
 from . import export
 from .controls import BOT_NAME, USER_NAME
-from .export import FormatError, parse_document, parse_settings
+from .export import FormatError
+from .store import (bound, default_settings, find, new_conversation, new_id, now, parse_store,
+                    settings_from, title_of)
 from .strings import lang_of, text
 from .transcript import history_to_messages, messages_to_history
-
-STORE_VERSION = 1
-STORAGE_KEY = "minimax-chat-conversations"
-# gradio's BrowserState encrypts in the browser with a secret it ships in the page config, so
-# the secret hides nothing from anyone who can open the page; what it must be is stable, or
-# every restart makes the stored chats unreadable. See README, "Conversations".
-DEFAULT_STORAGE_SECRET = "minimax-chat-browser-storage-v1"
-MAX_CONVERSATIONS = 50
-# The store travels in each save request, beside the chat on screen, under the app's 2 MB
-# body cap (ui/middleware.py); localStorage holds about 5 MB per site.
-MAX_STORE_BYTES = 1_000_000
-TITLE_CHARS = 40
-_ID = re.compile(r"^[0-9a-f]{16}$")
-
-
-def storage_secret(env: dict | None = None) -> str:
-    """APP_STORAGE_SECRET if set (a Space secret), else a fixed default: see the module note."""
-    env = os.environ if env is None else env
-    return (env.get("APP_STORAGE_SECRET") or "").strip() or DEFAULT_STORAGE_SECRET
-
-
-def browser_store() -> gr.BrowserState:
-    """The component holding the store in the browser."""
-    return gr.BrowserState(None, storage_key=STORAGE_KEY, secret=storage_secret())
-
-
-def new_id() -> str:
-    return secrets.token_hex(8)
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-# -- the store ----------------------------------------------------------------------------
-
-def parse_store(value: Any) -> dict:
-    """A valid store from what the browser sent: bad conversations are dropped, never trusted."""
-    store = {"version": STORE_VERSION, "current": "", "conversations": []}
-    if not isinstance(value, dict) or not isinstance(value.get("conversations"), list):
-        return store
-    seen = set()
-    for item in value["conversations"][:MAX_CONVERSATIONS]:
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) \
-                or not _ID.match(item["id"]) or item["id"] in seen:
-            continue
-        try:
-            document = parse_document(item)
-        except FormatError:
-            continue
-        seen.add(item["id"])
-        store["conversations"].append({"id": item["id"], **document})
-    current = value.get("current")
-    store["current"] = current if current in seen else ""
-    return store
-
-
-def _find(store: dict, conv_id: str) -> dict | None:
-    return next((c for c in store["conversations"] if c["id"] == conv_id), None)
-
-
-def _settings(values: tuple) -> dict | None:
-    named = dict(zip(export.SETTINGS, values))
-    if isinstance(named.get("max_tokens"), float) and named["max_tokens"].is_integer():
-        named["max_tokens"] = int(named["max_tokens"])
-    try:
-        return parse_settings(named)
-    except FormatError:
-        return None
-
-
-def _default_settings() -> dict:
-    spec = spec_for(DEFAULT_MODEL[V2])
-    return {"api": V2, "model": DEFAULT_MODEL[V2], "system": "", "temperature": spec.default_temperature,
-            "top_p": spec.default_top_p, "max_tokens": spec.default_max_tokens,
-            "bot_name": BOT_NAME, "user_name": USER_NAME}
-
-
-def _new_conversation(settings: dict) -> dict:
-    now = _now()
-    return {"id": new_id(), "format": export.FORMAT, "version": export.VERSION, "title": "",
-            "created": now, "updated": now, "settings": dict(settings), "messages": []}
-
-
-def title_of(conversation: dict, lang: str) -> str:
-    """The title shown in the list: the visitor's, else the first message's start."""
-    if conversation.get("title"):
-        return conversation["title"]
-    first = next((m["content"] for m in conversation["messages"] if m["role"] == "user"), "")
-    first = " ".join(first.split())
-    if not first:
-        return text("untitled", lang)
-    return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1] + "…"
-
-
-def _bound(store: dict) -> dict:
-    """Drop the oldest conversations (never the current one) until the store fits."""
-    conversations = store["conversations"]
-    while len(conversations) > 1 and (len(conversations) > MAX_CONVERSATIONS
-                                      or len(json.dumps(store, ensure_ascii=False).encode()) > MAX_STORE_BYTES):
-        # Least recently updated first; on a tie, the one furthest down the list (older).
-        _, index = min((c.get("updated") or "", -i) for i, c in enumerate(conversations)
-                       if c["id"] != store["current"])
-        del conversations[-index]
-    return store
 
 
 def _list_update(store: dict, lang: str) -> dict:
@@ -180,11 +66,11 @@ class ConversationHandlers:
             messages = history_to_messages(history, raw if isinstance(raw, dict) else {})
         except ValueError:  # a malformed history: keep what was stored
             messages = None
-        conversation = _find(store, store["current"])
+        conversation = find(store, store["current"])
         if conversation is None:
             if not messages:
                 return store
-            conversation = _new_conversation(_settings(values) or _default_settings())
+            conversation = new_conversation(settings_from(values) or default_settings())
             store["conversations"].insert(0, conversation)
             store["current"] = conversation["id"]
         if messages is not None:
@@ -192,9 +78,9 @@ class ConversationHandlers:
                 conversation["messages"] = export.parse_messages(messages)
             except FormatError:
                 pass
-        conversation["settings"] = _settings(values) or conversation["settings"]
-        conversation["updated"] = _now()
-        return _bound(store)
+        conversation["settings"] = settings_from(values) or conversation["settings"]
+        conversation["updated"] = now()
+        return bound(store)
 
     # -- events --------------------------------------------------------------------------
 
@@ -203,54 +89,51 @@ class ConversationHandlers:
         replies, and the eight settings."""
         lang = lang_of(request)
         store = parse_store(stored)
-        conversation = _find(store, store["current"]) or \
+        conversation = find(store, store["current"]) or \
             (store["conversations"][0] if store["conversations"] else None)
         if conversation is None:
             return (store, _list_update(store, lang), gr.skip(), gr.skip(), *(gr.skip(),) * 8)
         return self._open(store, conversation, lang)
 
     def save(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-             request: gr.Request) -> tuple:
+            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Store the chat and settings in the current conversation. Outputs: store, list."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = self._save_current(parse_store(stored), history, raw, values)
         return store, _list_update(store, lang_of(request))
 
     def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-            request: gr.Request) -> tuple:
+            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Keep the chat on screen and start an empty conversation with the same settings.
         Outputs: store, list."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = parse_store(stored)
         if history:
             store = self._save_current(store, history, raw, values)
-        current = _find(store, store["current"])
+        current = find(store, store["current"])
         if current is None or current["messages"]:
-            current = _new_conversation(_settings(values) or _default_settings())
+            current = new_conversation(settings_from(values) or default_settings())
             store["conversations"].insert(0, current)
             store["current"] = current["id"]
-        return _bound(store), _list_update(store, lang_of(request))
+        return bound(store), _list_update(store, lang_of(request))
 
     def switch(self, stored: Any, chosen: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-               request: gr.Request) -> tuple:
+            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Open another conversation with its settings. Outputs: as `restore`."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = parse_store(stored)
-        target = _find(store, chosen) if isinstance(chosen, str) else None
+        target = find(store, chosen) if isinstance(chosen, str) else None
         if target is None or chosen == store["current"]:
             return (gr.skip(),) * 12
         if self._refused(request):  # and put the list back on the conversation shown
             return (gr.skip(), gr.update(value=store["current"] or None), *(gr.skip(),) * 10)
         store = self._save_current(store, history, raw, values)
-        return self._open(store, _find(store, chosen) or target, lang_of(request))
+        return self._open(store, find(store, chosen) or target, lang_of(request))
 
     def rename(self, stored: Any, title: Any, request: gr.Request) -> tuple:
         """Give the current conversation the visitor's title. Outputs: store, list, title box."""
         store = parse_store(stored)
-        conversation = _find(store, store["current"])
+        conversation = find(store, store["current"])
         title = " ".join(title.split())[:export.MAX_TITLE_CHARS] if isinstance(title, str) else ""
         if conversation is None or not title:
             return gr.skip(), gr.skip(), gr.skip()
@@ -265,13 +148,12 @@ class ConversationHandlers:
         store = parse_store(stored)
         store["conversations"] = [c for c in store["conversations"] if c["id"] != store["current"]]
         if not store["conversations"]:
-            fresh = _new_conversation(_default_settings())
+            fresh = new_conversation(default_settings())
             store["conversations"].append(fresh)
         return self._open(store, store["conversations"][0], lang)
 
     def import_file(self, file: Any, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-                    request: gr.Request) -> tuple:
+            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Open an exported JSON file as a new conversation; a bad file changes nothing but
         says why. Outputs: as `restore`."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
@@ -295,16 +177,15 @@ class ConversationHandlers:
         conversation = {"id": new_id(), **document}
         store["conversations"].insert(0, conversation)
         store["current"] = conversation["id"]
-        return self._open(_bound(store), conversation, lang)
+        return self._open(bound(store), conversation, lang)
 
     def _document(self, stored: Any, history: Any, raw: Any, values: tuple) -> dict:
         store = self._save_current(parse_store(stored), history, raw, values)
-        conversation = _find(store, store["current"]) or _new_conversation(_default_settings())
+        conversation = find(store, store["current"]) or new_conversation(default_settings())
         return {k: v for k, v in conversation.items() if k != "id"}
 
     def export_json(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-                    request: gr.Request) -> str:
+            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> str:
         """The current conversation as a JSON file. Output: a file."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         document = self._document(stored, history, raw, values)
@@ -312,8 +193,7 @@ class ConversationHandlers:
         return _write(export.dump_json(document), ".json")
 
     def export_markdown(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-             max_tokens: Any, bot_name: Any, user_name: Any,
-                        options: Any, request: gr.Request) -> str:
+            max_tokens: Any, bot_name: Any, user_name: Any, options: Any, request: gr.Request) -> str:
         """The current conversation as Markdown, with the chosen options. Output: a file."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         options = options if isinstance(options, list) else []

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 # Requests carry the chat history and, for some events, the browser's encrypted conversation
-# store (ui/conversations.py, up to what localStorage holds, ~5 MB): this fits both.
+# store (ui/store.py, up to what localStorage holds, ~5 MB): this fits both.
 MAX_BODY_BYTES = 8_000_000
 
 

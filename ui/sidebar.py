@@ -5,7 +5,8 @@ from typing import Any
 
 import gradio as gr
 
-from .conversations import ConversationHandlers, browser_store
+from .conversations import ConversationHandlers
+from .store import browser_store
 from .strings import tr
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
