@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Any
 
 import gradio as gr
@@ -140,8 +141,18 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         demo.load(load, None, [banner, region], **quick)
 
+    _skip_traffic_summary()
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     return demo
+
+
+def _skip_traffic_summary() -> None:
+    """gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
+    the app's traffic), yet its queue would still rebuild that page's summary with pandas
+    after every event (3 ms of CPU, 8.5 ms once it holds its default 10,000 events) and keep
+    those events. Read by the queue `demo.queue()` creates; a host's own setting wins."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
+    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
 
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
@@ -184,12 +195,13 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
     optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; a CSP
-    and a body cap (ui/middleware.py)."""
+    and a body cap (ui/middleware.py); no public /monitoring page."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware()},
-            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js()}
+            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js(),
+            "enable_monitoring": False}
 
 
 demo = build_demo()

@@ -122,3 +122,20 @@ def test_python_app_py_refuses_a_bad_setting_naming_it(name, value):
     out = subprocess.run([sys.executable, "app.py"], cwd=os.path.dirname(app.__file__), env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and name in out.stderr, out.stderr[-2000:]
+
+
+def test_gradios_monitoring_page_is_off_and_its_summary_is_not_rebuilt_per_event(emulator):
+    demo, url = launch(emulator)
+    try:
+        for path in ("/monitoring", "/monitoring/summary"):  # gradio serves both by default
+            response = requests.get(url + path, timeout=10)
+            assert response.status_code == 403 and "Monitoring is not enabled" in response.text
+        visitor = Client(url, verbose=False)
+        for text in ("one", "two", "three"):
+            assert "offline demo reply" in ask(visitor, text)[-2]["content"][0]["text"]
+        queue = demo._queue
+        assert queue.events_recorded >= 3  # the replies went through the queue ...
+        assert queue.event_count_at_last_cache == 0  # ... and no pandas summary was built
+        assert len(queue.event_analytics) <= 1
+    finally:
+        demo.close()
