@@ -148,9 +148,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
 def _skip_traffic_summary() -> None:
     """gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
-    the app's traffic), yet its queue would still rebuild that page's summary with pandas
-    after every event (3 ms of CPU, 8.5 ms once it holds its default 10,000 events) and keep
-    those events. Read by the queue `demo.queue()` creates; a host's own setting wins."""
+    the app's traffic), yet its queue would still rebuild that page's summary after every
+    event, a pandas pass over up to 10,000 kept events (milliseconds of CPU each, more as
+    they pile up), and keep those events. Read by the queue `demo.queue()` creates; a host's
+    own setting wins."""
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
 
