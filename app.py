@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 from typing import Any
 
 import gradio as gr
@@ -141,19 +140,19 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         demo.load(load, None, [banner, region], **quick)
 
-    _skip_traffic_summary()
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
+    _skip_traffic_summary(demo)
     return demo
 
 
-def _skip_traffic_summary() -> None:
+def _skip_traffic_summary(demo: gr.Blocks) -> None:
     """gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
     the app's traffic), yet its queue would still rebuild that page's summary after every
     event, a pandas pass over up to 10,000 kept events (milliseconds of CPU each, more as
-    they pile up), and keep those events. Read by the queue `demo.queue()` creates; a host's
-    own setting wins."""
-    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
-    os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+    they pile up), and keep those events. Set on the queue, as gradio's `launch()` sets its
+    thread count, so nothing outside this page changes."""
+    demo._queue.ANAYLTICS_CACHE_FREQUENCY = 2**62  # sic: gradio's spelling
+    demo._queue.ANALYTICS_MAX_EVENTS = 1
 
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
