@@ -158,6 +158,23 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
     assert len(updates) == 2 and updates[-1][0] == history
 
 
+def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
+    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    handlers = ChatHandlers(service, interval=0.0)
+
+    async def scenario():  # gradio cancels the stream before Stop's own handler runs
+        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        first = await agen.__anext__()
+        await agen.aclose()
+        return first
+
+    first = asyncio.run(scenario())
+    assert service.tokens[0].cancelled  # the upstream is closed with the handler
+    history, raw = handlers.stop({}, request())
+    assert history[:2] == first[0] and "(stopped)" in history[2]["content"]
+    assert raw == {"Once upon a time": "Once upon a time"}
+
+
 def test_new_chat_mid_reply_drops_it_for_good():
     service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
     handlers = ChatHandlers(service, interval=0.0)
@@ -329,6 +346,23 @@ def test_a_misconfigured_server_is_explained_on_the_page():
                               "MINIMAX_REGION 必须是 ['cn', 'global'] 之一")
     banner, _ = page_load(ChatService(broken), request("en"))
     assert banner["visible"] and "MINIMAX_REGION must be one of" in banner["value"]
+
+
+def test_runs_keep_a_closed_reply_for_stop_only_a_minute():
+    now = [100.0]
+    runs = Runs(keep_closed_s=60, clock=lambda: now[0])
+    closed = Run(base=[], reply=Reply())
+    runs.start("tab-closed", closed)
+    closed.cancel.cancel()
+    runs.closed("tab-closed", closed)
+    now[0] += 59
+    runs.start("someone", Run(base=[], reply=Reply()))
+    assert runs.stop("tab-closed") is closed  # Stop, just after gradio closed it, still finds it
+    runs.start("tab-closed-2", closed)
+    runs.closed("tab-closed-2", closed)
+    now[0] += 61
+    runs.start("someone-else", Run(base=[], reply=Reply()))
+    assert runs.stop("tab-closed-2") is None  # gone with the next reply a minute on
 
 
 def test_runs_forget_old_cancelled_replies_but_never_a_live_one():

@@ -1,14 +1,16 @@
 """Per-visitor limits (messages, tokens, message and history size) and their settings: checked
 before the backend is called, shown as a note with the seconds to wait, the history kept."""
 import asyncio
+import logging
+import time
 from types import SimpleNamespace
 
 import pytest
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat import ChatHandlers
-from ui.guard import (DEFAULTS, Guard, GuardConfig, LimitExceeded, SlidingWindow, auth_from_env,
-                      check_history, client_ip, estimate_tokens)
+from ui.guard import DEFAULTS, Guard, GuardConfig, LimitExceeded, auth_from_env, check_history, client_ip
+from ui.spending import SlidingWindow, estimate_tokens
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
 CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")
@@ -26,10 +28,11 @@ class CountingService:
     """Answers every request with REPLY (or `usage`-less text) and counts the calls."""
 
     def __init__(self, reply=REPLY):
-        self.reply, self.calls = reply, 0
+        self.reply, self.calls, self.requests = reply, 0, []
 
     def stream(self, chat_request, region, cancel):
         self.calls += 1
+        self.requests.append(chat_request)
         yield from self.reply
 
 
@@ -170,6 +173,65 @@ def test_without_reported_usage_the_tokens_are_estimated():
     # 40 characters of prompt ≈ 10 tokens, 400 of reply ≈ 100: 110 of 150 spent.
     assert guard.tokens.retry_after("session:s1", 40) == 0
     assert guard.tokens.retry_after("session:s1", 41) > 0
+
+
+class StallingService:
+    """Sends `parts` deltas, then nothing until the reply is cancelled (a long reply)."""
+
+    def __init__(self, parts):
+        self.parts, self.requests = parts, []
+
+    def stream(self, chat_request, region, cancel):
+        self.requests.append(chat_request)
+        yield from (TextDelta(part) for part in self.parts)
+        deadline = time.monotonic() + 5
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged(caplog):
+    guard = Guard(GuardConfig(tokens_per_hour=1000))
+    handlers = ChatHandlers(StallingService(["x" * 40] * 3), interval=0.0, guard=guard)
+
+    async def close_after_the_third_part():
+        stream = handlers.respond([user("y" * 40)], {}, *CONTROLS, visitor())
+        shown = [await stream.__anext__() for _ in range(3)]
+        await stream.aclose()  # what gradio does to the handler on Stop or a closed tab
+        return shown[-1][0]
+
+    with caplog.at_level(logging.INFO, logger="minimax_chat.replies"):
+        shown = asyncio.run(close_after_the_third_part())
+    assert last_text(shown) == "x" * 120
+    # 40 characters of prompt ≈ 10 tokens, 120 received ≈ 30: charged in place of the 266
+    # (prompt + max tokens 256) held while it streamed.
+    assert guard.tokens.left("session:s1") == 1000 - 40
+    assert "outcome=stopped" in caplog.text and "tokens=40(estimated)" in caplog.text
+
+
+def test_a_reply_may_use_only_what_is_left_of_the_budget_and_says_so_when_cut():
+    cut = [TextDelta("z" * 40), Finish("length", "z" * 40, Usage(10, 60, 0, 70))]
+    service = CountingService(cut)
+    guard = Guard(GuardConfig(tokens_per_hour=100))
+    handlers = ChatHandlers(service, interval=0.0, guard=guard)
+    shown = respond(handlers, [user("y" * 40)], visitor())  # prompt ≈ 10 tokens of 100
+    assert service.requests[-1].max_tokens == 90  # not the 256 asked for
+    assert "that was all that was left of this demo's hourly token budget" in last_text(shown)
+    assert guard.tokens.left("session:s1") == 30  # charged the 70 MiniMax reported
+    respond(handlers, [user("y" * 40)], visitor(session="s2"))  # same address, new session
+    assert service.requests[-1].max_tokens == 20  # what the address has left
+    assert "budget of 100 tokens per hour" in last_text(respond(handlers, [user("y" * 40)], visitor()))
+
+
+def test_replies_streaming_at_once_cannot_together_overrun_the_budget():
+    guard = Guard(GuardConfig(tokens_per_hour=1000))
+    first = guard.admit(guard.visitor(visitor(session="a")), prompt=100, reply=600)
+    second = guard.admit(guard.visitor(visitor(session="b")), prompt=100, reply=600)
+    assert (first.reply_tokens, second.reply_tokens) == (600, 200)  # the rest of the 1,000
+    with pytest.raises(LimitExceeded) as caught:
+        guard.admit(guard.visitor(visitor(session="c")), prompt=100, reply=600)
+    assert caught.value.what == "tokens"
+    first.settle(150)  # it used less than it held
+    assert guard.admit(guard.visitor(visitor(session="c")), prompt=100, reply=600).reply_tokens == 450
 
 
 def test_a_too_long_message_or_history_is_refused_before_the_backend():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
+from dataclasses import replace
 from typing import Any
 
 import gradio as gr
@@ -17,12 +18,13 @@ from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
 from .coalesce import INTERVAL, coalesce
-from .guard import Guard, LimitExceeded, check_history, limit_text, reply_tokens
+from .guard import Guard, LimitExceeded, check_history, limit_text
 from .history import item_text, last_user_index, shown_answers, to_messages
 from .logs import log_finished, log_limited
 from .reply import Reply, error_lines, note
 from .safe_markdown import display, original
 from .service import ChatService, Route, Run, Runs
+from .spending import Reservation, prompt_tokens, reply_tokens
 from .strings import lang_of, text
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,15 @@ RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 def user_message(content: str) -> dict:
     """A user turn for the widget, any markup in it shown as text."""
     return {"role": "user", "content": display(content)}
+
+
+def _settle(held: Reservation, session: str, chat_request: ChatRequest, received: Reply,
+            shown: Reply) -> None:
+    """Charge what the reply cost (all MiniMax sent, even past what was shown) in place of
+    what was held for it, and write its log line."""
+    tokens, estimated = reply_tokens(chat_request, received)
+    held.settle(tokens)
+    log_finished(session, chat_request, shown, tokens, estimated)
 
 
 def _session(request: gr.Request | None) -> str:
@@ -185,10 +196,11 @@ class ChatHandlers:
         try:  # before the backend: the only place that spends the host's key
             check_history(history, self.guard.config)
             route = Route.of(region, user_key, user_group)
-            # The token budget guards the host's key: a visitor's own key spends their money.
-            self.guard.admit(visitor, tokens=not route.api_key)
             chat_request = build_request(history, raw_replies, api, model, system, temperature,
                                          top_p, max_tokens, bot_name, user_name)
+            # The token budget guards the host's key: a visitor's own key spends their money.
+            held = self.guard.admit(visitor, None if route.api_key else prompt_tokens(chat_request),
+                                    chat_request.max_tokens)
         except LimitExceeded as err:
             log_limited(session, err.what, err.retry_after)
             yield history + [note([limit_text(err, lang)], "error")], gr.skip()
@@ -196,7 +208,11 @@ class ChatHandlers:
         except MiniMaxError as err:
             yield history + [note(error_lines(err, lang), "error")], gr.skip()
             return
-        reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE)
+        capped = held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens
+        if capped:  # no more than the visitor's budget has left
+            chat_request = replace(chat_request, max_tokens=held.reply_tokens)
+        reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
+                      budget_capped=capped)
         run = Run(base=history, reply=reply.snapshot())
         self.runs.start(session, run)
         try:
@@ -217,22 +233,23 @@ class ChatHandlers:
                 log.exception("reply failed")
                 failure = err
             cancelled = run.cancel.cancelled
-            if cancelled:  # frozen as last shown (the cut connection is no error)
-                reply = run.reply.snapshot()
-            reply.end(stopped=cancelled, error=None if cancelled else failure)
+            shown = run.reply.snapshot() if cancelled else reply  # frozen as last shown
+            shown.end(stopped=cancelled, error=None if cancelled else failure)
             run.done = True
-            tokens, estimated = reply_tokens(chat_request, reply)
-            if not route.api_key:
-                self.guard.spend_tokens(visitor, tokens)
-            log_finished(session, chat_request, reply, tokens, estimated)
+            _settle(held, session, chat_request, reply, shown)
             # Cancelled by New chat or a newer reply, this reply must not come back into the
             # chat; by Stop, it ends frozen and marked (after any update still on its way).
             if not cancelled or run.frozen:
-                yield history + reply.messages(lang), _remember(raw_replies, history, reply)
+                yield history + shown.messages(lang), _remember(raw_replies, history, shown)
         finally:
             run.cancel.cancel()  # closes the upstream too when the visitor leaves mid-reply
+            if not held.settled:  # gradio closed the handler mid-reply: Stop, a closed tab
+                reply.end(stopped=True)
+                _settle(held, session, chat_request, reply, reply)
             if run.done:
                 self.runs.finish(session, run)
+            else:  # kept a moment for the Stop handler, which may run after this
+                self.runs.closed(session, run)
             run.ended.set()
 
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:

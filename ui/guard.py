@@ -12,14 +12,14 @@ import math
 import os
 import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from minimax_backend import ChatRequest, ValidationError
+from minimax_backend import ValidationError
 
 from .history import item_text
+from .spending import Reservation, SlidingWindow
 
 # What a public demo allows one visitor by default; 0 switches a rate limit off.
 DEFAULTS = {
@@ -76,53 +76,6 @@ class GuardConfig:
             trust_proxy=proxy in _TRUE or (not proxy and env.get("SYSTEM") == "spaces"))
 
 
-class SlidingWindow:
-    """Amounts spent per key over the last `window` seconds; thread-safe and bounded."""
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._lock = threading.Lock()
-        self._spent: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()
-        self._max_keys = max_keys
-
-    def _entries(self, key: str, now: float) -> deque[tuple[float, int]]:
-        entries = self._spent.get(key)
-        if entries is None:
-            entries = self._spent[key] = deque()
-            while len(self._spent) > self._max_keys:  # the least recently seen visitor goes
-                self._spent.popitem(last=False)
-        self._spent.move_to_end(key)
-        while entries and entries[0][0] <= now - self.window:
-            entries.popleft()
-        return entries
-
-    def retry_after(self, key: str, amount: int = 1) -> float:
-        """0 if `amount` more fits in the window now, else seconds until it will."""
-        if not self.limit:
-            return 0.0
-        with self._lock:
-            now = self.clock()
-            entries = self._entries(key, now)
-            spent = sum(n for _, n in entries)
-            if spent + amount <= self.limit:
-                return 0.0
-            # Wait until enough of the oldest spending has left the window.
-            for at, n in entries:
-                spent -= n
-                if spent + amount <= self.limit:
-                    return max(0.0, at + self.window - now)
-            return max(0.0, entries[-1][0] + self.window - now) if entries else 0.0
-
-    def add(self, key: str, amount: int) -> None:
-        """Record `amount` spent by `key` now."""
-        if not self.limit or amount <= 0:
-            return
-        with self._lock:
-            now = self.clock()
-            self._entries(key, now).append((now, amount))
-
-
 class LimitExceeded(Exception):
     """The visitor is over a limit; `retry_after` in whole seconds, `what` names the limit."""
 
@@ -153,6 +106,7 @@ class Guard:
         self._load = config if callable(config) else (lambda: config or GuardConfig())
         self._clock = clock
         self._lock = threading.Lock()
+        self._admit_lock = threading.Lock()  # check and count as one step
         self._config: GuardConfig | None = None
 
     @property
@@ -169,45 +123,30 @@ class Guard:
         session = getattr(request, "session_hash", None) or "anonymous"
         return f"session:{session}", f"ip:{client_ip(request, self.config.trust_proxy)}"
 
-    def admit(self, keys: tuple[str, ...], tokens: bool = True) -> None:
-        """Count one message, or raise LimitExceeded (then nothing is counted). `tokens`:
-        also refuse a visitor whose token budget is used up."""
+    def admit(self, keys: tuple[str, ...], prompt: int | None = None,
+              reply: int = 0) -> Reservation:
+        """Count one message, or raise LimitExceeded (then nothing is counted). With `prompt`
+        (the tokens a request on the host's key sends) the token budget must have room for
+        it and some reply: the reply's share, up to `reply`, is held until `settle`, so
+        replies streaming at once cannot together overrun the budget."""
         _ = self.config
-        checks = [(self.messages, "messages")] + ([(self.tokens, "tokens")] if tokens else [])
-        for window, what in checks:
-            wait = max(window.retry_after(key, 1) for key in keys)
-            if wait:
-                raise LimitExceeded(what, wait, window.limit)
-        for key in keys:
-            self.messages.add(key, 1)
-
-    def spend_tokens(self, keys: tuple[str, ...], tokens: int) -> None:
-        """Record the tokens a reply used (checked at the visitor's next message)."""
-        _ = self.config
-        for key in keys:
-            self.tokens.add(key, tokens)
-
-
-def estimate_tokens(*texts: str) -> int:
-    """Tokens for text when MiniMax reports no usage: about one per CJK character or four
-    other characters, rounded up (MiniMax counts prompt and reply alike)."""
-    total = 0
-    for text in texts:
-        wide = sum(1 for ch in text if ord(ch) > 0x2E80)
-        total += wide + math.ceil((len(text) - wide) / 4)
-    return total
-
-
-def reply_tokens(request: ChatRequest, reply: Any) -> tuple[int, bool]:
-    """Tokens a reply cost, and whether that is an estimate: MiniMax's usage when it reported
-    any, else estimated from the prompt and the text received; nothing if nothing came."""
-    usage = reply.usage
-    if usage is not None and (usage.total_tokens or usage.prompt_tokens or usage.completion_tokens):
-        return usage.total_tokens or usage.prompt_tokens + usage.completion_tokens, False
-    if not (reply.text or reply.reasoning):
-        return 0, True
-    prompt = [message.content for message in request.messages]
-    return estimate_tokens(request.system, *prompt, reply.text, reply.reasoning), True
+        with self._admit_lock:
+            for key in keys:
+                wait = self.messages.retry_after(key, 1)
+                if wait:
+                    raise LimitExceeded("messages", wait, self.messages.limit)
+            reservation = Reservation()
+            if prompt is not None and self.tokens.limit:
+                room = min(self.tokens.left(key) for key in keys) - prompt
+                if room < 1:
+                    wait = max(self.tokens.retry_after(key, prompt + 1) for key in keys)
+                    raise LimitExceeded("tokens", wait or self.tokens.window, self.tokens.limit)
+                share = min(reply, room)
+                entries = tuple(self.tokens.add(key, prompt + share) for key in keys)
+                reservation = Reservation(self.tokens, entries, share)
+            for key in keys:
+                self.messages.add(key, 1)
+            return reservation
 
 
 _TEXTS = {

@@ -47,7 +47,7 @@ def check_key(service: ChatService, api_key: Any, group_id: Any, region: Any, ap
         return text("key_missing", lang)
     if guard is not None:
         try:
-            guard.admit(guard.visitor(request), tokens=False)  # their key, their tokens
+            guard.admit(guard.visitor(request))  # their key, their tokens
         except LimitExceeded as err:
             return "⚠️ " + limit_text(err, lang)
     api = api if api in APIS else V2

@@ -58,6 +58,7 @@ class Reply:
     ended_at: float | None = None
     stopped: bool = False
     error: BaseException | None = None
+    budget_capped: bool = False  # max tokens lowered to what the visitor's budget has left
 
     def __post_init__(self) -> None:
         self.started = self.started or self.clock()
@@ -132,7 +133,7 @@ class Reply:
             if self.finish.filtered:
                 lines.append(text("filtered", lang))
             if self.finish.reason in ("length", "max_output"):
-                lines.append(text("length", lang))
+                lines.append(text("length_budget" if self.budget_capped else "length", lang))
             if not self.text and not self.finish.filtered:
                 lines.append(text("empty", lang))
             if self.finish.warning:

@@ -9,6 +9,7 @@ request, with a client made for it and closed after it, and is never stored or l
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -157,23 +158,29 @@ class Run:
     done: bool = False  # the final update is out: nothing left to stop
     frozen: bool = False  # cancelled by Stop: its last update shows it, marked as stopped
     ended: threading.Event = field(default_factory=threading.Event)  # its handler returned
+    closed_at: float | None = None  # when gradio closed its handler before the end
 
 
 class Runs:
     """The running reply of each session, keyed by gradio's session hash."""
 
-    def __init__(self, capacity: int = 2048) -> None:
+    def __init__(self, capacity: int = 2048, keep_closed_s: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._lock = threading.Lock()
         self._runs: OrderedDict[str, Run] = OrderedDict()
-        # A reply closed by gradio (Stop, a closed tab) stays until Stop collects it; the
-        # oldest of those fall off past `capacity`.
-        self._capacity = capacity
+        # A reply closed by gradio (Stop, a closed tab) stays `keep_closed_s` for the Stop
+        # handler, which may run just after; past `capacity`, the oldest ended ones go first.
+        self._capacity, self._keep_closed_s, self._clock = capacity, keep_closed_s, clock
 
     def start(self, session: str, run: Run) -> None:
         """Record `run` as the session's reply, cancelling any earlier one."""
         with self._lock:
             previous = self._runs.pop(session, None)
             self._runs[session] = run
+            expired = self._clock() - self._keep_closed_s
+            for key in [key for key, old in self._runs.items()
+                        if old.closed_at is not None and old.closed_at < expired]:
+                del self._runs[key]
             while len(self._runs) > self._capacity:  # drop the oldest finished or cancelled
                 stale = next((key for key, old in self._runs.items()
                               if old.done or old.cancel.cancelled), None)
@@ -182,6 +189,10 @@ class Runs:
                 del self._runs[stale]
         if previous is not None:
             previous.cancel.cancel()
+
+    def closed(self, session: str, run: Run) -> None:
+        """`run`'s handler was closed before its end; forget it after `keep_closed_s`."""
+        run.closed_at = self._clock()
 
     def streaming(self) -> int:
         """How many replies are streaming now, over all sessions."""

@@ -135,6 +135,9 @@ MESSAGES = {
     "stopped": {ZH: "（已停止）", EN: "(stopped)"},
     "length": {ZH: "回复达到了最大输出 token 数，被截断。可以在设置里调大“最大输出 token 数”。",
                EN: "The reply hit the max-tokens limit and was cut. Raise “Max tokens” in Settings."},
+    "length_budget": {ZH: "⏳ 回复被截断：本演示每位访客每小时的 token 额度只剩这么多。过一会儿额度恢复后可以继续。",
+                      EN: "⏳ The reply was cut: that was all that was left of this demo's hourly token "
+                          "budget per visitor. It refills over the hour; continue later."},
     "filtered": {ZH: "🛡️ 内容被 MiniMax 安全审核过滤，回复可能为空或不完整。请换个说法再试。",
                  EN: "🛡️ MiniMax's content filter blocked this: the reply may be empty or cut. Try rephrasing."},
     "empty": {ZH: "模型没有返回任何内容，请重试或换个说法。",
