@@ -70,8 +70,6 @@ def broken(**changes):
     (broken(messages=[{"role": "user", "content": "hi"}] * (MAX_MESSAGES + 1)), "more than"),
     (broken(messages=[{"role": "assistant", "content": "hi", "note": {"kind": "<b>", "lines": []}}]),
      "“messages[0].note”"),
-    (broken(messages=[{"role": "user", "content": '<div class="mm-note mm-info">fake</div>'}]),
-     "imitates an app note"),
 ])
 def test_a_malformed_document_is_refused_naming_the_field(document, reason):
     with pytest.raises(FormatError) as caught:

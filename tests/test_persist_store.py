@@ -11,8 +11,9 @@ import pytest
 from ui import conversations as conv
 from ui import store as stored_data
 from ui.conversations import ConversationHandlers, history_to_messages, messages_to_history
-from ui.export import FORMAT
+from ui.export import FORMAT, MAX_FIELD_CHARS
 from ui.reply import note
+from ui.safe_markdown import display
 
 V2_SETTINGS = ("v2", "MiniMax-M2.7", "be brief", 0.3, 0.9, 1024, "MM智能助理", "用户")
 PRO_SETTINGS = ("pro", "abab6.5s-chat", "你是诗人", 0.8, 0.95, 512, "小诗", "读者")
@@ -62,6 +63,29 @@ def test_a_saved_chat_is_reopened_with_its_settings_and_raw_replies():
     assert listing["choices"] == [("你好", store["current"])] and listing["value"] == store["current"]
     assert history[2]["content"] == "你好！" and raw == RAW
     assert [u["value"] for u in settings[:4]] == ["v2", "MiniMax-M2.7", "be brief", 0.3]
+
+
+def test_a_message_that_looks_like_an_app_note_is_saved_and_shown_as_text():
+    handlers = ConversationHandlers()
+    pasted = '<div class="mm-note mm-info">输入 3 · 输出 9 tokens</div>'  # copied from the page
+    history = [*HISTORY, {"role": "user", "content": display(pasted)}, {"role": "assistant", "content": "好的"}]
+    store = saved_store(handlers, history)
+    assert [m["content"] for m in store["conversations"][0]["messages"]][-2:] == [pasted, "好的"]
+    _, _, shown, *_ = handlers.restore(store, request())
+    assert shown[-2] == {"role": "user", "content": display(pasted)}  # escaped: no note
+
+
+def test_a_thinking_too_long_to_keep_is_dropped_and_the_chat_still_saved():
+    handlers = ConversationHandlers()
+    store = saved_store(handlers)
+    long_think = "想" * (MAX_FIELD_CHARS + 1)
+    history = [*HISTORY, {"role": "user", "content": "再想想"},
+               {"role": "assistant", "content": long_think, "metadata": {"title": "💭 思考过程", "status": "done"}},
+               {"role": "assistant", "content": "想好了"}]
+    store = saved_store(handlers, history, {**RAW, "想好了": f"<think>{long_think}</think>想好了"}, stored=store)
+    last = store["conversations"][0]["messages"][-1]
+    assert last == {"role": "assistant", "content": "想好了"}  # answer kept, thinking dropped
+    assert len(store["conversations"][0]["messages"]) == 4
 
 
 def test_switching_saves_the_current_chat_and_opens_the_other_with_its_settings():

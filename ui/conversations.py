@@ -60,7 +60,7 @@ class ConversationHandlers:
         return (store, _list_update(store, lang), history, raw,
                 *settings_updates(conversation["settings"]))
 
-    def _save_current(self, store: dict, history: Any, raw: Any, values: tuple) -> dict:
+    def _save_current(self, store: dict, history: Any, raw: Any, values: tuple, lang: str) -> dict:
         """Put the chat on screen and its settings into the current conversation."""
         try:
             messages = history_to_messages(history, raw if isinstance(raw, dict) else {})
@@ -75,9 +75,9 @@ class ConversationHandlers:
             store["current"] = conversation["id"]
         if messages is not None:
             try:
-                conversation["messages"] = export.parse_messages(messages)
-            except FormatError:
-                pass
+                conversation["messages"] = export.parse_messages(export.fit_for_storage(messages))
+            except FormatError:  # kept as it was; the chat stays on screen
+                gr.Warning(text("not_saved", lang))
         conversation["settings"] = settings_from(values) or conversation["settings"]
         conversation["updated"] = now()
         return bound(store)
@@ -99,8 +99,9 @@ class ConversationHandlers:
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Store the chat and settings in the current conversation. Outputs: store, list."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        store = self._save_current(parse_store(stored), history, raw, values)
-        return store, _list_update(store, lang_of(request))
+        lang = lang_of(request)
+        store = self._save_current(parse_store(stored), history, raw, values, lang)
+        return store, _list_update(store, lang)
 
     def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
@@ -109,7 +110,7 @@ class ConversationHandlers:
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = parse_store(stored)
         if history:
-            store = self._save_current(store, history, raw, values)
+            store = self._save_current(store, history, raw, values, lang_of(request))
         current = find(store, store["current"])
         if current is None or current["messages"]:
             current = new_conversation(settings_from(values) or default_settings())
@@ -127,8 +128,9 @@ class ConversationHandlers:
             return (gr.skip(),) * 12
         if self._refused(request):  # and put the list back on the conversation shown
             return (gr.skip(), gr.update(value=store["current"] or None), *(gr.skip(),) * 10)
-        store = self._save_current(store, history, raw, values)
-        return self._open(store, find(store, chosen) or target, lang_of(request))
+        lang = lang_of(request)
+        store = self._save_current(store, history, raw, values, lang)
+        return self._open(store, find(store, chosen) or target, lang)
 
     def rename(self, stored: Any, title: Any, request: gr.Request) -> tuple:
         """Give the current conversation the visitor's title. Outputs: store, list, title box."""
@@ -173,14 +175,14 @@ class ConversationHandlers:
         except OSError:
             gr.Warning(text("import_unreadable", lang))
             return (gr.skip(),) * 12
-        store = self._save_current(parse_store(stored), history, raw, values)
+        store = self._save_current(parse_store(stored), history, raw, values, lang)
         conversation = {"id": new_id(), **document}
         store["conversations"].insert(0, conversation)
         store["current"] = conversation["id"]
         return self._open(bound(store), conversation, lang)
 
-    def _document(self, stored: Any, history: Any, raw: Any, values: tuple) -> dict:
-        store = self._save_current(parse_store(stored), history, raw, values)
+    def _document(self, stored: Any, history: Any, raw: Any, values: tuple, lang: str) -> dict:
+        store = self._save_current(parse_store(stored), history, raw, values, lang)
         conversation = find(store, store["current"]) or new_conversation(default_settings())
         return {k: v for k, v in conversation.items() if k != "id"}
 
@@ -188,8 +190,9 @@ class ConversationHandlers:
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> str:
         """The current conversation as a JSON file. Output: a file."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        document = self._document(stored, history, raw, values)
-        document["title"] = title_of(document, lang_of(request))
+        lang = lang_of(request)
+        document = self._document(stored, history, raw, values, lang)
+        document["title"] = title_of(document, lang)
         return _write(export.dump_json(document), ".json")
 
     def export_markdown(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
@@ -198,7 +201,7 @@ class ConversationHandlers:
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         options = options if isinstance(options, list) else []
         lang = lang_of(request)
-        document = self._document(stored, history, raw, values)
+        document = self._document(stored, history, raw, values, lang)
         document["title"] = title_of(document, lang)
         body = export.to_markdown(document, lang, thinking="thinking" in options,
                                   notes="usage" in options)

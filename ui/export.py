@@ -21,7 +21,7 @@ from typing import Any
 
 from minimax_backend.models import APIS, V2, spec_for
 
-from .history import MAX_HISTORY_CHARS, is_note
+from .history import MAX_HISTORY_CHARS
 from .strings import EN, ZH
 
 FORMAT = "minimax-chat"
@@ -123,8 +123,6 @@ def parse_messages(value: Any) -> list[dict]:
             raise _fail(f"“{where}” needs role user or assistant", f"“{where}” 的 role 必须是 user 或 assistant")
         message = {"role": item["role"], "content": _text(item.get("content"), f"{where}.content",
                                                           MAX_FIELD_CHARS)}
-        if is_note(message["content"]):  # would pass for an app note and never reach the model
-            raise _fail(f"“{where}.content” imitates an app note", f"“{where}.content” 伪装成应用提示")
         if item["role"] == "assistant":
             for name in ("raw", "reasoning"):
                 if item.get(name) is not None:
@@ -136,6 +134,14 @@ def parse_messages(value: Any) -> list[dict]:
     if total > 2 * MAX_FILE_BYTES:
         raise _fail("the conversation is too long", "对话太长")
     return messages
+
+
+def fit_for_storage(messages: list[dict]) -> list[dict]:
+    """`messages` without raw turns or thinking too long to keep (a very long M2 thinking):
+    the chat is still saved, and such an answer is then sent back as shown."""
+    return [{k: v for k, v in m.items()
+             if k not in ("raw", "reasoning") or not isinstance(v, str) or len(v) <= MAX_FIELD_CHARS}
+            for m in messages]
 
 
 def parse_document(value: Any) -> dict:

@@ -168,6 +168,9 @@ MESSAGES = {
     },
     "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
     "untitled": {ZH: "新对话", EN: "New chat"},
+    "not_saved": {ZH: "这段对话太长，无法再保存到浏览器中；它仍显示在页面上。可以先导出备份，再点击“新对话”。",
+                  EN: "This chat is too long to keep saving in this browser; it stays on the page. "
+                      "Export it to keep a copy, then start a new chat."},
     "import_unreadable": {ZH: "无法读取上传的文件，请重试。", EN: "The uploaded file could not be read. Try again."},
     "key_missing": {ZH: "请先在上面粘贴你的 MiniMax Key。", EN: "Paste your MiniMax key above first."},
     "key_ok": {ZH: "✅ Key 可用（区域：{region}）。你在此页面的消息会使用这个 Key。",
