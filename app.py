@@ -1,8 +1,10 @@
 """MiniMax Chat: a Gradio web chat for MiniMax's text models.
 
-`build_demo()` builds the page and starts nothing; `demo` is module-level for Hugging Face
-Spaces. `python app.py [--share]` serves it on GRADIO_SERVER_NAME / GRADIO_SERVER_PORT. With
-MINIMAX_API_KEY set it talks to MiniMax; without it, to the backend's offline emulator.
+`build_demo()` builds the page and starts nothing; importing this module builds `demo` (for
+`gradio app.py` and other importers). `python app.py [--share]` (also how Hugging Face Spaces
+run it) loads `.env` first, then builds and serves the page on GRADIO_SERVER_NAME /
+GRADIO_SERVER_PORT. With MINIMAX_API_KEY set it talks to MiniMax; without it, to the
+backend's offline emulator.
 """
 from __future__ import annotations
 
@@ -204,7 +206,9 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
             "enable_monitoring": False}
 
 
-demo = build_demo()
+# As a script, the page is built in main(), once .env is loaded: the browser store's secret
+# (APP_STORAGE_SECRET) is part of the page.
+demo = build_demo() if __name__ != "__main__" else None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -215,7 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from dotenv import load_dotenv
 
-    load_dotenv()  # settings are read at the first request, so .env still counts
+    load_dotenv()  # before the page is built and before the first request reads settings
     install_redaction()  # no key in any log line, whoever logs it
     try:  # a bad limit or login setting stops the app here, naming its variable
         GuardConfig.from_env()
@@ -224,7 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as err:
         parser.exit(2, f"error: {err}\n")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    demo.launch(**launch_options(share=True if args.share else None))
+    page = demo if demo is not None else build_demo()
+    page.launch(**launch_options(share=True if args.share else None))
 
 
 if __name__ == "__main__":

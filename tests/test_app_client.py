@@ -195,12 +195,12 @@ def run_app():
     """Start `python app.py` with extra environment; yields its URL once it serves."""
     procs = []
 
-    def start(**env):
+    def start(cwd=None, **env):
         port = free_port()
         env = {**{k: v for k, v in os.environ.items() if not k.startswith("MINIMAX_")},
                "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
                "MINIMAX_API_KEY": "", **env}  # set, even empty: a developer's .env must not win
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=os.path.dirname(app.__file__),
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=cwd or os.path.dirname(app.__file__),
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
@@ -224,6 +224,17 @@ def test_python_app_py_without_a_key_answers_from_the_offline_emulator(run_app):
     url = run_app()
     reply = texts(ask(Client(url, verbose=False), "你好").result())
     assert "这是 MiniMax 模拟器的离线演示回复" in reply[-2]
+
+
+def test_a_dotenv_file_beside_app_py_sets_the_browser_stores_secret(run_app, tmp_path):
+    root = os.path.dirname(app.__file__)
+    for name in ("app.py", "ui", "minimax_backend"):  # a checkout of the app with its own .env
+        (tmp_path / name).symlink_to(os.path.join(root, name))
+    (tmp_path / ".env").write_text("APP_STORAGE_SECRET=from-dotenv\n")
+    url = run_app(cwd=str(tmp_path))
+    config = requests.get(url + "/config", timeout=10).json()
+    secrets = [c["props"].get("secret") for c in config["components"] if c.get("type") == "browserstate"]
+    assert secrets == ["from-dotenv"], secrets
 
 
 def test_python_app_py_with_a_key_talks_to_minimax_and_never_shows_the_key(run_app, emulator):
