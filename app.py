@@ -27,7 +27,7 @@ from ui.logs import install_redaction
 from ui.middleware import middleware
 from ui.own_key import check_key, key_panel
 from ui.service import ChatService
-from ui.sidebar import ConversationPanel
+from ui.sidebar import ConversationPanel, Saves
 from ui.strings import EXAMPLES, I18N, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
@@ -119,11 +119,11 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
                     user_key, user_group, test_key, key_status = key_panel()
 
-        saved = conversations.wire(chatbot, raw_replies, [api_mode, model, system, temperature, top_p,
+        saves = conversations.wire(chatbot, raw_replies, [api_mode, model, system, temperature, top_p,
                                    max_tokens, bot_name, user_name], new_chat, demo)
         _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat,
                    [api_mode, region, model, system, temperature, top_p, max_tokens,
-                    bot_name, user_name, user_key, user_group], saved)
+                    bot_name, user_name, user_key, user_group], saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
@@ -159,12 +159,12 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               controls: list[gr.components.Component], saved: dict[str, Any]) -> None:
+               controls: list[gr.components.Component], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
     Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/static/busy.js), so a
-    message costs the server no component rebuilds. `saved` (a `.then` event) stores the chat
-    in the browser after a reply, Stop and Undo."""
+    message costs the server no component rebuilds. `saves` store the chat in the browser
+    once a message is sent, after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     stream: dict[str, Any] = {
         "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
@@ -184,11 +184,13 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         # One public name, for automation and the gradio_client tests; the rest are private.
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
+        start.success(**saves.on_send)  # kept even if the page goes before the reply ends
         streams.append(start.success(**stream, **visibility))
-        streams[-1].then(None, js=IDLE, **quick).then(**saved)
-    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saved)
+        streams[-1].then(None, js=IDLE, **quick)
+        streams[-1].success(**saves.after_reply)
+    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
     stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
-               **quick).then(**saved)
+               **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
         clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
 

@@ -190,6 +190,7 @@ def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served
     service, url = served
     page = open_page(browser, url)
     before = start_long_reply(page, service, emulator)
+    time.sleep(1.5)  # well into the reply
     page.click("#new-chat")
     clicked = time.monotonic()
     page.wait_for_function("() => !document.querySelector('#chatbot .message')")
@@ -197,7 +198,33 @@ def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served
     assert_upstream_closed_within_a_second(service, before, clicked)
     time.sleep(0.5)  # nothing of the cancelled reply comes back
     assert page.locator("#chatbot .message").count() == 0
+    # In the browser's store: the cancelled chat as it was, and a new empty one.
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#conversations label').length == 2")
+    titles = page.locator("#conversations label").all_inner_texts()
+    assert [t.strip() for t in titles] == ["新对话", "讲一个很长的故事"], titles
+    assert page.locator("#chatbot .message").count() == 0
     send(page, "新的对话")
     browser_kit.wait_for_reply(page)
     assert "消息数 / messages: 1" in answer_text(page)
+    page.locator("#conversations label", has_text="讲一个很长的故事").click()
+    wait_for_text(page, "#chatbot .message.user", "讲一个很长的故事")
+    assert page.locator("#chatbot .message.user").all_inner_texts() == ["讲一个很长的故事"]
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")  # its reply as far as it came
+    page.close()
+
+
+def test_a_message_survives_a_reload_in_the_middle_of_its_reply(browser, served, emulator):
+    service, url = served
+    page = open_page(browser, url)
+    before = start_long_reply(page, service, emulator)
+    time.sleep(1.5)
+    # Listed as soon as it was sent, while its 15-second reply still streams.
+    assert page.locator("#conversations label").all_inner_texts() == ["讲一个很长的故事"]
+    page.reload()
+    assert_upstream_closed_within_a_second(service, before, time.monotonic())
+    wait_for_text(page, "#chatbot .message.user", "讲一个很长的故事")
+    assert page.is_enabled("#send")
+    send(page, "接着说")
+    browser_kit.wait_for_reply(page)
     page.close()

@@ -88,6 +88,21 @@ def test_a_thinking_too_long_to_keep_is_dropped_and_the_chat_still_saved():
     assert len(store["conversations"][0]["messages"]) == 4
 
 
+def test_a_reply_is_stored_in_the_conversation_it_was_sent_in():
+    handlers = ConversationHandlers()
+    asked = [{"role": "user", "content": "你好"}]
+    store, _, sent_in = handlers.save_sent(None, [blocks(i) for i in asked], {}, *V2_SETTINGS, request=request())
+    store, _ = handlers.new(store, [blocks(i) for i in asked], {}, *V2_SETTINGS, request=request())
+    assert store["current"] != sent_in  # New chat while the reply streamed
+    store, _ = handlers.save_reply(store, sent_in, [blocks(i) for i in HISTORY], RAW, *V2_SETTINGS,
+                                   request=request())
+    by_id = {c["id"]: c for c in store["conversations"]}
+    assert by_id[store["current"]]["messages"] == []  # the new chat stays empty
+    assert [m["content"] for m in by_id[sent_in]["messages"]] == ["你好", "你好！"]
+    # A chat emptied meanwhile keeps what was stored.
+    assert handlers.save_reply(store, sent_in, [], {}, *V2_SETTINGS, request=request()) == (gr.skip(), gr.skip())
+
+
 def test_switching_saves_the_current_chat_and_opens_the_other_with_its_settings():
     handlers = ConversationHandlers()
     store = saved_store(handlers)

@@ -60,13 +60,15 @@ class ConversationHandlers:
         return (store, _list_update(store, lang), history, raw,
                 *settings_updates(conversation["settings"]))
 
-    def _save_current(self, store: dict, history: Any, raw: Any, values: tuple, lang: str) -> dict:
-        """Put the chat on screen and its settings into the current conversation."""
+    def _save_current(self, store: dict, history: Any, raw: Any, values: tuple, lang: str,
+                      into: Any = None) -> dict:
+        """Put the chat on screen and its settings into the current conversation, or into
+        the conversation `into` while it is still stored."""
         try:
             messages = history_to_messages(history, raw if isinstance(raw, dict) else {})
         except ValueError:  # a malformed history: keep what was stored
             messages = None
-        conversation = find(store, store["current"])
+        conversation = (isinstance(into, str) and find(store, into)) or find(store, store["current"])
         if conversation is None:
             if not messages:
                 return store
@@ -101,6 +103,26 @@ class ConversationHandlers:
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         lang = lang_of(request)
         store = self._save_current(parse_store(stored), history, raw, values, lang)
+        return store, _list_update(store, lang)
+
+    def save_sent(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any,
+                  top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
+        """Store the chat as soon as a message is sent (the page may go before its reply).
+        Outputs: store, list, and the conversation the reply will belong to."""
+        store, listing = self.save(stored, history, raw, api, model, system, temperature, top_p,
+                                   max_tokens, bot_name, user_name, request)
+        return store, listing, store["current"]
+
+    def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
+                   temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
+                   request: gr.Request) -> tuple:
+        """Store a reply that ended in the conversation its message was sent in, which New
+        chat may have left while it streamed. Outputs: store, list."""
+        if not history:  # the chat was emptied meanwhile: what was stored stays
+            return gr.skip(), gr.skip()
+        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
+        lang = lang_of(request)
+        store = self._save_current(parse_store(stored), history, raw, values, lang, into=sent_in)
         return store, _list_update(store, lang)
 
     def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,

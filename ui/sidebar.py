@@ -1,6 +1,7 @@
 """The conversation sidebar: the list, New / Rename / Delete, export and import, and its events."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -12,6 +13,16 @@ from .strings import tr
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
 CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+
+
+@dataclass(frozen=True)
+class Saves:
+    """Event arguments that store the chat in the browser: after a change (Stop, Undo), as
+    soon as a message is sent, and after its reply (in the conversation it was sent in)."""
+
+    after_change: dict[str, Any]
+    on_send: dict[str, Any]
+    after_reply: dict[str, Any]
 
 
 class ConversationPanel:
@@ -45,8 +56,8 @@ class ConversationPanel:
                                                type="filepath")
 
     def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, settings: list, new_chat: gr.Button,
-             demo: gr.Blocks) -> dict[str, Any]:
-        """Connect the events; returns the `.then` arguments that store the chat after a change.
+             demo: gr.Blocks) -> Saves:
+        """Connect the events; returns the event arguments that store the chat (`Saves`).
         `settings`: api, model, system, temperature, top_p, max tokens, bot name, user name."""
         h, store = self.handlers, self.store
         current = [store, chatbot, raw_replies, *settings]
@@ -64,4 +75,10 @@ class ConversationPanel:
         self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
         self.export_json.click(h.export_json, current, self.file, **QUICK)
         self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
-        return {"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK}
+        sent_in = gr.State(None)  # the conversation the streaming reply belongs to
+        return Saves(
+            after_change={"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK},
+            on_send={"fn": h.save_sent, "inputs": current, "outputs": [store, self.list, sent_in],
+                     **QUICK},
+            after_reply={"fn": h.save_reply, "inputs": [store, sent_in, *current[1:]],
+                         "outputs": [store, self.list], **QUICK})
