@@ -119,6 +119,9 @@ class ChatHandlers:
         self.coalesce_args = {"interval": lambda: page_interval(base, self.runs.streaming())}
 
     def _check_idle(self, request: gr.Request | None) -> None:
+        """Refuse to start a reply while one streams. The page already holds Send, Enter,
+        Retry, Edit and Undo then; this is for scripts and races, and gradio shows the
+        message only for a queued event (these are not: a start must be quick)."""
         if self.runs.busy(_session(request)):
             raise gr.Error(text("busy", lang_of(request)), print_exception=False)
 
