@@ -8,13 +8,13 @@ from .errors import (APIConnectionError, APITimeoutError, AuthenticationError, B
                      ContentFilteredError, ContextTooLongError, MiniMaxError, QuotaError,
                      RateLimitError, ResponseFormatError, ServerError, ValidationError)
 from .settings import REGIONS, Settings
-from .types import (ChatRequest, ChatResult, Finish, Message, ReasoningDelta, StreamEvent,
-                    TextDelta, Usage)
+from .types import (ChatRequest, ChatResult, Finish, Message, ReasoningDelta, Retrying,
+                    StreamEvent, TextDelta, Usage)
 
 __all__ = [
     "APIConnectionError", "APITimeoutError", "AuthenticationError", "BadRequestError",
     "CancelToken", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
     "Finish", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
-    "RateLimitError", "ReasoningDelta", "ResponseFormatError", "ServerError", "Settings",
+    "RateLimitError", "ReasoningDelta", "ResponseFormatError", "Retrying", "ServerError", "Settings",
     "StreamEvent", "TextDelta", "Usage", "ValidationError",
 ]

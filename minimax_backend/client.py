@@ -18,7 +18,7 @@ from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, Response
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
 from .settings import Settings
-from .types import ChatRequest, ChatResult, ReasoningDelta, StreamEvent, TextDelta
+from .types import ChatRequest, ChatResult, ReasoningDelta, Retrying, StreamEvent, TextDelta
 
 CODECS: dict[str, ModuleType] = {"v2": codec_v2, "pro": codec_pro}
 MAX_ERROR_BODY = 64 * 1024
@@ -45,7 +45,8 @@ class MiniMaxClient:
         """Yield the reply as TextDelta / ReasoningDelta / Usage events, then one Finish.
 
         Raises a MiniMaxError on failure, possibly after some deltas. Retries only while
-        nothing has been yielded. After `cancel.cancel()` it ends quietly, with no Finish.
+        nothing has been yielded, announcing each wait with a Retrying event. After
+        `cancel.cancel()` it ends quietly, with no Finish.
         """
         cancel = cancel or CancelToken()
         codec = self._codec_for(request)
@@ -64,7 +65,9 @@ class MiniMaxClient:
                 if produced or not self._should_retry(err, attempt):
                     raise
                 attempt += 1
-                if cancel.wait(self._backoff(attempt, err)):
+                delay = self._backoff(attempt, err)
+                yield Retrying(attempt, self.settings.max_retries + 1, delay, err)
+                if cancel.wait(delay):
                     return
 
     def complete(self, request: ChatRequest, cancel: CancelToken | None = None) -> ChatResult:

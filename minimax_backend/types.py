@@ -119,7 +119,18 @@ class Finish:
     filtered: bool = False
 
 
-StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish]
+@dataclass(frozen=True)
+class Retrying:
+    """Nothing came yet and MiniMax failed in a way worth retrying: the client waits `delay`
+    seconds, then makes attempt `attempt` + 1 of at most `attempts`. `error` is the failure."""
+
+    attempt: int
+    attempts: int
+    delay: float
+    error: Exception
+
+
+StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish, Retrying]
 
 
 @dataclass(frozen=True)

@@ -93,8 +93,9 @@ def wait_for_text(page, selector, text):
 
 
 def wait_for_reply(page, count=1):
-    """Wait until `count` replies have finished (each ends with its note), and the chat is saved."""
-    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note').length >= n",
+    """Wait until `count` replies have finished (each ends with its note, not the waiting one),
+    and the chat is saved."""
+    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note:not(.mm-pending)').length >= n",
                            arg=count, timeout=TIMEOUT)
     page.wait_for_function("() => !document.querySelector('#send').disabled", timeout=TIMEOUT)
     page.wait_for_timeout(400)  # the save step runs right after the reply

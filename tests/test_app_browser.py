@@ -71,14 +71,14 @@ def test_a_message_streams_in_and_the_page_keeps_up(browser, served, emulator):
     wait_for_text(page, "#chatbot .message.user", "第一行\n第二行")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
     partial = len(answer_text(page))
-    page.wait_for_selector("#chatbot .mm-note")
+    page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
     shown = time.monotonic()
     assert len(service.closed_at) > before
     # Gradio sends one update per yield; uncoalesced, 2,000 chunks trail by seconds.
     assert shown - service.closed_at[-1] < 1.0
     final = answer_text(page)
     assert 0 < partial < len(final), "the reply did not stream"
-    assert "输出 2000 tokens" in page.inner_text("#chatbot .mm-note")
+    assert "输出 2000 tokens" in page.inner_text("#chatbot .mm-note:not(.mm-pending)")
     assert page.is_enabled("#send") and not page.is_enabled("#stop")
     page.close()
 
@@ -96,7 +96,7 @@ def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulato
     assert box.input_value() == "下一条" and page.locator("#chatbot .message.user").count() == 1
     page.click("#stop")
     clicked = time.monotonic()
-    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "（已停止）")
     assert page.is_enabled("#send") and not page.is_enabled("#stop")
     frozen = answer_text(page)
     assert_upstream_closed_within_a_second(service, before, clicked)
@@ -104,7 +104,7 @@ def test_stop_freezes_the_reply_and_closes_the_upstream(browser, served, emulato
     assert answer_text(page) == frozen and frozen.startswith("你好！这是 MiniMax 模拟器")
     assert box.input_value() == "下一条"  # still there to send
     send(page, "继续")  # the chat goes on
-    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note:not(.mm-pending)').length == 2")
     assert "消息数 / messages: 3" in answer_text(page)  # stopped turn kept as context
     page.close()
 
@@ -119,7 +119,7 @@ def test_stop_closes_a_silent_upstream_within_a_second(browser, served, emulator
     time.sleep(0.3)
     page.click("#stop")
     clicked = time.monotonic()
-    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "（已停止）")
     assert_upstream_closed_within_a_second(service, before, clicked)
     page.close()
 
@@ -129,13 +129,24 @@ def test_an_error_is_explained_and_the_next_message_works(browser, served, emula
     page = open_page(browser, url)
     emulator.push_fault("error=1008")
     send(page, "你好")
-    wait_for_text(page, "#chatbot .mm-note", "账户余额不足")
-    note = page.inner_text("#chatbot .mm-note")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "账户余额不足")
+    note = page.inner_text("#chatbot .mm-note:not(.mm-pending)")
     assert "MiniMax 1008" in note and "Trace-Id" in note and "Traceback" not in note
     send(page, "再试一次")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
-    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note').length == 2")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note:not(.mm-pending)').length == 2")
     assert "消息数 / messages: 1" in answer_text(page)  # the failed turn is not resent
+    page.close()
+
+
+def test_until_the_first_words_the_chat_says_it_is_waiting(browser, served, emulator):
+    _, url = served
+    page = open_page(browser, url)
+    emulator.push_fault("stall_before_headers=2")
+    send(page, "慢一点")
+    wait_for_text(page, "#chatbot .mm-pending", "正在等待 MiniMax 回复")
+    wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
+    assert page.locator("#chatbot .mm-pending").count() == 0
     page.close()
 
 
@@ -144,7 +155,7 @@ def test_thinking_is_folded_away_in_the_visitors_language(browser, served):
     page = open_page(browser, url, locale="en-US")
     assert page.inner_text("#send").strip() == "Send ➤"
     send(page, "What is 2 + 2? Show $x^2$ and \\(y\\).")
-    page.wait_for_selector("#chatbot .mm-note")
+    page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
     thought = page.locator("#chatbot .thought-group").first
     assert "💭 Thinking" in thought.inner_text()
     assert "I am the emulator" not in thought.inner_text() and "我是模拟器" not in thought.inner_text()
@@ -174,11 +185,11 @@ def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, serv
     assert page.inner_text("#chatbot .message.user") == "用三句话解释什么是大语言模型。"
     emulator.push_fault("chunks=3000;interval_ms=5")  # 15 s: stopped below
     page.click("#chatbot button[aria-label='重试']")
-    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note').length == 0")
+    page.wait_for_function("n => document.querySelectorAll('#chatbot .mm-note:not(.mm-pending)').length == 0")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
     assert not page.is_enabled("#send") and page.is_enabled("#stop")
     page.click("#stop")
-    wait_for_text(page, "#chatbot .mm-note", "（已停止）")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "（已停止）")
     assert page.is_enabled("#send") and not page.is_enabled("#stop")
     asked = [r.body["messages"][-1]["content"] for r in list(emulator.requests)[-2:]]
     assert asked == ["用三句话解释什么是大语言模型。"] * 2

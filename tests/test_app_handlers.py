@@ -1,12 +1,14 @@
 """The chat handlers with a scripted backend: what the visitor sees and what MiniMax gets."""
 import asyncio
+import time
 import threading
 from types import SimpleNamespace
 
 import gradio as gr
 import pytest
 
-from minimax_backend import Finish, ReasoningDelta, Settings, TextDelta, Usage, ValidationError
+from minimax_backend import (Finish, RateLimitError, ReasoningDelta, Retrying, Settings, TextDelta,
+                             Usage, ValidationError)
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
 from ui.chat import ChatHandlers
@@ -35,6 +37,9 @@ class ScriptedService:
         self.requests.append(chat_request)
         self.tokens.append(cancel)
         for step in self.scripts.pop(0):
+            if isinstance(step, float):  # a pause, in seconds
+                time.sleep(step)
+                continue
             if step == "wait-for-cancel":
                 cancel.wait(5)
                 return  # the backend ends quietly once cancelled
@@ -143,7 +148,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
         agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
         async for update in agen:
             updates.append(update)
-            if len(updates) == 1:
+            if len(updates) == 2:  # after "waiting for MiniMax…", the first words
                 stopped = handlers.stop({}, request())
         return updates, stopped
 
@@ -155,7 +160,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
     assert raw == {"Once upon a time": "Once upon a time"}
     # The generator ended on its own too, with the same frozen text, last (after any update
     # still on its way, which would otherwise overwrite Stop's).
-    assert len(updates) == 2 and updates[-1][0] == history
+    assert len(updates) == 3 and updates[-1][0] == history
 
 
 def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
@@ -164,6 +169,7 @@ def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
 
     async def scenario():  # gradio cancels the stream before Stop's own handler runs
         agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        await agen.__anext__()  # waiting for MiniMax…
         first = await agen.__anext__()
         await agen.aclose()
         return first
@@ -192,6 +198,18 @@ def test_new_chat_mid_reply_drops_it_for_good():
     assert service.tokens[0].cancelled and history == [] and raw == {}
     assert len(updates) == 1  # no last word that would bring the reply back
     assert not handlers.runs.busy("s1")
+
+
+def test_until_the_first_words_the_chat_says_it_waits_and_then_how_it_retries():
+    service = ScriptedService([Retrying(1, 3, 4.6, RateLimitError("busy", http_status=429)),
+                               0.05, TextDelta("好的")])  # the client waits between the two
+    updates = run(ChatHandlers(service, interval=0.0), [user("hi")], req=request("zh-CN"))
+    texts = [[m["content"] for m in history[1:]] for history, _ in updates]
+    assert texts[0] == ['<div class="mm-note mm-pending">⏳ 正在等待 MiniMax 回复…</div>']
+    assert texts[1] == ['<div class="mm-note mm-pending">⏳ MiniMax 暂时没有响应（HTTP 429），'
+                        '5 秒后自动重试（第 1/2 次）…</div>']
+    assert texts[2] == ["好的"]  # the note goes with the first words
+    assert not any("mm-pending" in t for t in texts[-1])
 
 
 def test_stop_without_a_running_reply_changes_nothing():

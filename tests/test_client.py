@@ -9,7 +9,7 @@ import pytest
 from minimax_backend import (APIConnectionError, APITimeoutError, AuthenticationError,
                              CancelToken, ChatRequest, Finish, Message, MiniMaxClient,
                              QuotaError, RateLimitError, ReasoningDelta, ResponseFormatError,
-                             ServerError, Settings, TextDelta, ValidationError)
+                             Retrying, ServerError, Settings, TextDelta, ValidationError)
 from minimax_backend.emulator import Emulator, EmulatorConfig
 from tests.test_errors import TABLE
 
@@ -136,6 +136,20 @@ def test_rate_limit_before_output_is_retried(emu):
     before = len(emu.requests)
     text, _, finish, _ = run(client_for(emu), ask())
     assert text and finish.reason == "stop" and len(emu.requests) - before == 2
+
+
+def test_each_retry_is_announced_with_its_wait_before_any_output(emu):
+    emu.push_fault("http=429;retry_after=1")
+    emu.push_fault("error=1002")
+    events = run(client_for(emu), ask())[3]
+    first, second = events[0], events[1]
+    assert isinstance(first, Retrying) and isinstance(second, Retrying)
+    assert (first.attempt, first.attempts, second.attempt) == (1, 3, 2)
+    assert isinstance(first.error, RateLimitError) and first.error.http_status == 429
+    assert 0.8 <= first.delay <= 1.2  # MiniMax's Retry-After: 1 s, jittered
+    assert first.error.__class__ is second.error.__class__ and second.error.code == 1002
+    assert isinstance(events[2], (TextDelta, ReasoningDelta))
+    assert not any(isinstance(e, Retrying) for e in events[3:])
 
 
 @pytest.mark.parametrize("fault", ["http=429;retry_after=0", "http=503", "drop_after=0", "error=1041"])

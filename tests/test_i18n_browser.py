@@ -25,7 +25,7 @@ def url(emulator):
 def test_the_page_speaks_the_browsers_language(browser, url, locale, expected, absent):
     page = open_page(browser, url, locale=locale)
     send(page, "hi")
-    page.wait_for_selector("#chatbot .mm-note")
+    page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
     shown = page.inner_text("body") + " ".join(page.evaluate(
         "() => [...document.querySelectorAll('[aria-label],[title]')].map(e => e.getAttribute('aria-label') || e.title)"))
     for text in expected:

@@ -65,6 +65,12 @@ def test_a_saved_chat_is_reopened_with_its_settings_and_raw_replies():
     assert [u["value"] for u in settings[:4]] == ["v2", "MiniMax-M2.7", "be brief", 0.3]
 
 
+def test_the_waiting_note_of_a_reply_in_progress_is_not_stored():
+    waiting = note(["⏳ 正在等待 MiniMax 回复…"], "pending")
+    assert history_to_messages([blocks({"role": "user", "content": "你好"}), blocks(waiting)], {}) == [
+        {"role": "user", "content": "你好"}]
+
+
 def test_a_message_that_looks_like_an_app_note_is_saved_and_shown_as_text():
     handlers = ConversationHandlers()
     pasted = '<div class="mm-note mm-info">输入 3 · 输出 9 tokens</div>'  # copied from the page

@@ -60,7 +60,7 @@ def test_hostile_markup_in_a_message_and_a_reply_renders_as_text(browser, emulat
         page.goto(url)
         page.wait_for_selector("#chat-input textarea")
         send(page, HOSTILE)
-        page.wait_for_selector("#chatbot .mm-note")
+        page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
         wait_for_text(page, BOT, "<script>window.pwned=1</script>")  # the emulator's echo
         user = page.inner_text("#chatbot .message.user")
         for literal in ("<img src=http://a.test/1>", "<script>window.pwned=1</script>",
@@ -178,9 +178,9 @@ def test_no_key_in_any_page_response_stream_error_or_log(browser, keyed_app, emu
         page.fill("#user-key input", VISITOR_KEY)
     emulator.push_fault("error=2049")
     send(page, "first")
-    wait_for_text(page, "#chatbot .mm-note", "2049")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "2049")
     send(page, "second")
-    wait_for_text(page, "#chatbot .mm-note", "tokens")
+    wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "tokens")
     for button in ("#export-json", "#export-md"):  # the chat's exports, as downloaded
         if page.locator(button).count():
             page.click(button)

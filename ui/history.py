@@ -20,9 +20,17 @@ _NOTE_START = f'<div class="{NOTE_CLASS}'
 MAX_HISTORY_CHARS = 200_000  # a public demo spends the host's tokens: keep contexts sane
 
 
+PENDING = "pending"  # the kind of the note shown until a reply's first token
+
+
 def is_note(content: str) -> bool:
     """True for a display-only note the UI added under a reply."""
     return content.startswith(_NOTE_START)
+
+
+def is_pending(content: str) -> bool:
+    """True for the "waiting for MiniMax" note: it says nothing once the page is reloaded."""
+    return content.startswith(f"{_NOTE_START} mm-{PENDING}\"")
 
 
 def _bad_history(detail: str) -> ValidationError:

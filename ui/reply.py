@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from minimax_backend import Finish, MiniMaxError, ReasoningDelta, TextDelta, Usage
+from minimax_backend import Finish, MiniMaxError, ReasoningDelta, Retrying, TextDelta, Usage
 
-from .history import NOTE_CLASS
+from .history import NOTE_CLASS, PENDING
 from .logs import redact_known
 from .safe_markdown import display
 from .strings import text
@@ -59,6 +59,7 @@ class Reply:
     stopped: bool = False
     error: BaseException | None = None
     budget_capped: bool = False  # max tokens lowered to what the visitor's budget has left
+    retrying: Retrying | None = None  # the client's wait before its next attempt, if any
 
     def __post_init__(self) -> None:
         self.started = self.started or self.clock()
@@ -80,6 +81,8 @@ class Reply:
         elif isinstance(event, Finish):
             self.finish = event
             self.usage = event.usage or self.usage
+        elif isinstance(event, Retrying):
+            self.retrying = event
 
     def end(self, *, stopped: bool = False, error: BaseException | None = None) -> None:
         """The stream is over: finished, stopped by the visitor, or failed."""
@@ -117,7 +120,20 @@ class Reply:
         lines = self._note_lines(lang)
         if lines:
             shown.append(note(lines, "error" if self.error else "info"))
+        elif not shown and self.ended_at is None:  # nothing yet: say it is on its way
+            shown.append(note([self._waiting(lang)], PENDING))
         return shown
+
+    def _waiting(self, lang: str) -> str:
+        if self.retrying is None:
+            return text("waiting", lang)
+        err = self.retrying.error
+        reason = (f"HTTP {err.http_status}" if getattr(err, "http_status", None)
+                  else f"MiniMax {err.code}" if getattr(err, "code", None) is not None
+                  else text("network", lang))
+        return text("retrying", lang).format(reason=reason, seconds=max(1, round(self.retrying.delay)),
+                                             attempt=self.retrying.attempt,
+                                             retries=self.retrying.attempts - 1)
 
     def _note_lines(self, lang: str) -> list[str]:
         if self.ended_at is None:

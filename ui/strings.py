@@ -133,6 +133,10 @@ def tr(key: str) -> gr.i18n.I18nData:
 MESSAGES = {
     "thinking": {ZH: "💭 思考过程", EN: "💭 Thinking"},
     "stopped": {ZH: "（已停止）", EN: "(stopped)"},
+    "waiting": {ZH: "⏳ 正在等待 MiniMax 回复…", EN: "⏳ Waiting for MiniMax…"},
+    "retrying": {ZH: "⏳ MiniMax 暂时没有响应（{reason}），{seconds} 秒后自动重试（第 {attempt}/{retries} 次）…",
+                 EN: "⏳ MiniMax did not answer ({reason}); retrying in {seconds} s (retry {attempt} of {retries})…"},
+    "network": {ZH: "连接失败", EN: "connection failed"},
     "length": {ZH: "回复达到了最大输出 token 数，被截断。可以在设置里调大“最大输出 token 数”。",
                EN: "The reply hit the max-tokens limit and was cut. Raise “Max tokens” in Settings."},
     "length_budget": {ZH: "⏳ 回复被截断：本演示每位访客每小时的 token 额度只剩这么多。过一会儿额度恢复后可以继续。",

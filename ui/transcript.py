@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from . import export
-from .history import NOTE_CLASS, item_text
+from .history import NOTE_CLASS, is_pending, item_text
 from .reply import note
 from .safe_markdown import display, original
 from .strings import text
@@ -36,6 +36,8 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
         content = item_text(item)
         if item["role"] == "user":
             messages.append({"role": "user", "content": content})
+            continue
+        if is_pending(content):
             continue
         last = messages[-1] if messages and messages[-1]["role"] == "assistant" else None
         if last is None or "note" in last:
