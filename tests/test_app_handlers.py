@@ -127,6 +127,19 @@ def test_a_backend_error_after_a_partial_reply_keeps_both_and_the_chat_goes_on()
     assert [m.content for m in service.requests[1].messages] == ["question", "The answer is", "again"]
 
 
+def test_a_failure_only_the_host_can_mend_says_so_unless_the_visitor_used_their_own_key():
+    refused = error_for_code(1004, "authorized failed")
+    handlers = ChatHandlers(ScriptedService([refused], [refused]), interval=0.0)
+    host_note = run(handlers, [user("hi")], req=request("zh-CN"))[-1][0][-1]["content"]
+    assert "API Key 无效" in host_note and "请告诉分享页面给你的人" in host_note
+
+    async def own_key():
+        return [u async for u in handlers.respond([user("hi")], {}, *CONTROLS.values(), request("zh-CN"),
+                                                  user_key="sk-visitor-own-key-123")]
+    own_note = asyncio.run(own_key())[-1][0][-1]["content"]
+    assert "API Key 无效" in own_note and "分享页面" not in own_note  # their key: theirs to fix
+
+
 def test_an_invalid_setting_is_explained_and_nothing_is_sent():
     service = ScriptedService()
     [(history, raw)] = run(ChatHandlers(service), [user("hi")], temperature=0)

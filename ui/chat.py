@@ -215,7 +215,7 @@ class ChatHandlers:
         if capped:  # no more than the visitor's budget has left
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
         reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
-                      budget_capped=capped)
+                      budget_capped=capped, host_key=not route.api_key)
         run = Run(base=history, reply=reply.snapshot())
         self.runs.start(session, run)
         try:

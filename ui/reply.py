@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from minimax_backend import Finish, MiniMaxError, ReasoningDelta, Retrying, TextDelta, Usage
+from minimax_backend import (APIConnectionError, AuthenticationError, Finish, MiniMaxError, QuotaError,
+                             ReasoningDelta, ResponseFormatError, Retrying, TextDelta, Usage)
 
 from .history import NOTE_CLASS, PENDING
 from .logs import redact_known
@@ -28,11 +29,19 @@ def note(lines: list[str], kind: str = "info") -> dict:
     return {"role": "assistant", "content": f'<div class="{NOTE_CLASS} mm-{kind}">{body}</div>'}
 
 
-def error_lines(err: BaseException, lang: str) -> list[str]:
-    """What to tell the visitor about a failure: the action to take, then MiniMax's reference."""
+# Failures only whoever runs the app can mend (its key and balance, its settings, its server's
+# network): a visitor on the host's key is told so.
+HOST_SIDE = (AuthenticationError, QuotaError, ResponseFormatError, APIConnectionError)
+
+
+def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[str]:
+    """What to tell the visitor about a failure: the action to take, then MiniMax's reference.
+    `host_key`: the request used the app's own key, not one the visitor pasted."""
     if not isinstance(err, MiniMaxError):
         return ["⚠️ " + text("unexpected", lang)]
     lines = ["⚠️ " + err.advice(lang)]
+    if host_key and isinstance(err, HOST_SIDE):
+        lines.append(text("host_side", lang))
     if type(err) is MiniMaxError and err.message:  # a code we have no advice for: say what MiniMax said
         lines.append(redact_known(err.message[:200]))
     if err.reference():
@@ -60,6 +69,7 @@ class Reply:
     error: BaseException | None = None
     budget_capped: bool = False  # max tokens lowered to what the visitor's budget has left
     retrying: Retrying | None = None  # the client's wait before its next attempt, if any
+    host_key: bool = False  # sent with the app's own key (see `error_lines`)
 
     def __post_init__(self) -> None:
         self.started = self.started or self.clock()
@@ -142,7 +152,7 @@ class Reply:
         if self.stopped:
             lines.append(text("stopped", lang))
         if self.error is not None:
-            lines += error_lines(self.error, lang)
+            lines += error_lines(self.error, lang, self.host_key)
         elif self.finish is None and not self.stopped:
             lines.append(text("cut_off", lang))
         if self.finish is not None:

@@ -136,6 +136,9 @@ MESSAGES = {
     "waiting": {ZH: "⏳ 正在等待 MiniMax 回复…", EN: "⏳ Waiting for MiniMax…"},
     "retrying": {ZH: "⏳ MiniMax 暂时没有响应（{reason}），{seconds} 秒后自动重试（第 {attempt}/{retries} 次）…",
                  EN: "⏳ MiniMax did not answer ({reason}); retrying in {seconds} s (retry {attempt} of {retries})…"},
+    "host_side": {ZH: "如果你只是访问这个页面：这需要运行此应用的人来处理，请告诉分享页面给你的人。",
+                  EN: "If you are only visiting this page: this needs the person who runs the app; "
+                      "tell whoever shared it with you."},
     "network": {ZH: "连接失败", EN: "connection failed"},
     "length": {ZH: "回复达到了最大输出 token 数，被截断。可以在设置里调大“最大输出 token 数”。",
                EN: "The reply hit the max-tokens limit and was cut. Raise “Max tokens” in Settings."},
