@@ -58,6 +58,10 @@ class ChatRequest:
                                   f"API 类型必须是 {APIS} 之一（当前为 {self.api!r}）")
         if not isinstance(self.model, str) or not self.model.strip():
             raise ValidationError("model", "choose a model", "请选择模型")
+        if self.api not in spec_for(self.model).apis:  # a model we know, on the other API
+            raise ValidationError(
+                "model", f"{self.model} is not served by the {self.api} API; choose a model of that API "
+                f"or switch the API", f"{self.api} 接口不提供 {self.model}，请换用该接口的模型或切换接口")
         _check_unit_interval("temperature", self.temperature)
         _check_unit_interval("top_p", self.top_p)
         limit = spec_for(self.model).max_output_tokens

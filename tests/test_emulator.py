@@ -230,11 +230,16 @@ def test_v2_accepts_its_own_group_id(emu):
 
 
 BAD_V2 = [({"temperature": 0}, "temperature"), ({"top_p": 1.5}, "top_p"), ({"max_tokens": 0}, "max_tokens"),
-          ({"model": ""}, "model"), ({"messages": []}, "messages"), ({"temperature": "hot"}, "temperature")]
+          ({"model": ""}, "model"), ({"messages": []}, "messages"), ({"temperature": "hot"}, "temperature"),
+          ({"model": "abab6-chat"}, "model abab6-chat is not supported by chatcompletion_v2")]
 BAD_PRO = [({"bot_setting": None}, "bot_setting"), ({"reply_constraints": None}, "reply_constraints"),
            ({"messages": [{"sender_type": "USER", "text": "hi"}]}, "sender_name"),
            ({"reply_constraints": {"sender_type": "BOT", "sender_name": "别人"}}, "reply_constraints"),
-           ({"tokens_to_generate": 0}, "tokens_to_generate"), ({"temperature": 0}, "temperature")]
+           ({"tokens_to_generate": 0}, "tokens_to_generate"), ({"temperature": 0}, "temperature"),
+           ({"messages": [{"sender_type": "user", "sender_name": "用户", "text": "hi"}]}, "sender_type"),
+           ({"reply_constraints": {"sender_type": "nobody", "sender_name": "MM智能助理"}},
+            "reply_constraints.sender_type"),
+           ({"model": "MiniMax-M2.7"}, "model MiniMax-M2.7 is not supported by chatcompletion_pro")]
 
 
 @pytest.mark.parametrize("change, field", BAD_V2)

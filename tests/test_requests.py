@@ -40,6 +40,14 @@ def test_invalid_requests_name_the_field_and_range(field, value, needle):
     assert info.value.advice("zh") != info.value.message  # a Chinese message too
 
 
+def test_a_known_model_on_the_other_api_is_refused_and_a_new_one_passes():
+    with pytest.raises(ValidationError) as info:
+        request(api="pro", model="MiniMax-M2.7", max_tokens=1024)
+    assert info.value.field == "model" and "not served by the pro API" in info.value.message
+    assert "pro 接口不提供 MiniMax-M2.7" in info.value.advice("zh")
+    assert request(api="pro", model="abab9-chat-next", max_tokens=1024).model == "abab9-chat-next"
+
+
 def test_model_limit_depends_on_the_model():
     assert request(model="MiniMax-M1", max_tokens=40000).max_tokens == 40000
     with pytest.raises(ValidationError, match="from 1 to 40000"):

@@ -40,6 +40,7 @@ _PRO_FIELDS = {"model", "messages", "bot_setting", "reply_constraints", "stream"
                "temperature", "top_p", "mask_sensitive_info", "sample_messages", "plugins",
                "functions", "function_call", "skip_info_mask"}
 _V2_ROLES = ("system", "user", "assistant", "tool")
+SENDER_TYPES = ("USER", "BOT", "FUNCTION")  # pro's message senders, upper case only
 PRO_DEFAULT_TOKENS = 256  # MiniMax's default for tokens_to_generate: long answers get cut
 
 
@@ -148,10 +149,14 @@ def _warning(body: dict, known: set[str]) -> str:
     return f'Invalid parameters detected, json: unknown field "{unknown[0]}"' if unknown else ""
 
 
-def _model(body: dict) -> str:
+def _model(body: dict, api: str) -> str:
     model = body.get("model")
     if not isinstance(model, str) or not model.strip():
         raise _invalid("model is required")
+    # The docs list each API's models; which code MiniMax gives a known model on the other
+    # API is not documented, so this answers as for any invalid parameter.
+    if api not in spec_for(model).apis:
+        raise _invalid(f"model {model} is not supported by chatcompletion_{api}")
     return model
 
 
@@ -170,7 +175,7 @@ def check_call(api: str, body: dict) -> Call:
 
 
 def _check_v2(body: dict) -> Call:
-    model, messages = _model(body), _messages(body)
+    model, messages = _model(body, V2), _messages(body)
     for i, message in enumerate(messages):
         if message.get("role") not in _V2_ROLES:
             raise _invalid(f"messages[{i}].role must be one of {'|'.join(_V2_ROLES)}")
@@ -193,11 +198,13 @@ def _check_v2(body: dict) -> Call:
 
 
 def _check_pro(body: dict) -> Call:
-    model, messages = _model(body), _messages(body)
+    model, messages = _model(body, PRO), _messages(body)
     for i, message in enumerate(messages):
         name = message.get("sender_name")
         if not isinstance(name, str) or not name:
             raise _invalid(f"messages[{i}].sender_name is required")
+        if message.get("sender_type") not in SENDER_TYPES:
+            raise _invalid(f"messages[{i}].sender_type must be one of {', '.join(SENDER_TYPES)}")
     bots = body.get("bot_setting")
     if not isinstance(bots, list) or not bots or not all(
             isinstance(b, dict) and isinstance(b.get("bot_name"), str)
@@ -206,6 +213,8 @@ def _check_pro(body: dict) -> Call:
     constraints = body.get("reply_constraints")
     if not isinstance(constraints, dict):
         raise _invalid("reply_constraints is required")
+    if constraints.get("sender_type") != "BOT":
+        raise _invalid("reply_constraints.sender_type must be BOT")
     persona = {b["bot_name"]: b["content"] for b in bots}
     bot_name = constraints.get("sender_name")
     if bot_name not in persona:
