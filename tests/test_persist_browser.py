@@ -129,6 +129,28 @@ def fetch(page, selector, suffix):
     return page.request.get(page.locator("#export-file a").first.get_attribute("href")).body()
 
 
+def test_delete_asks_first_and_cancel_keeps_the_chat(browser, url):
+    page = open_page(browser, url)
+    send(page, "别删我")
+    wait_for_reply(page)
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.click("#delete-chat")
+    page.wait_for_timeout(800)
+    assert asked == ["删除对话“别删我”？删除后无法恢复。"]
+    assert conversation_titles(page) == ["别删我"] and "别删我" in page.inner_text("#chatbot")
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.click("#delete-chat")
+    page.wait_for_function("() => !document.querySelector('#chatbot .message')")
+    assert conversation_titles(page) == ["新对话"]
+    page.context.close()
+
+
 def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(browser, url):
     page = open_page(browser, url)
     send(page, "导出测试")

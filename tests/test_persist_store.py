@@ -158,7 +158,8 @@ def test_rename_delete_and_the_default_title():
     store = saved_store(handlers)
     store, listing, box = handlers.rename(store, "  问候 \n 测试 ", request())
     assert listing["choices"][0][0] == "问候 测试" and box == ""
-    store, listing, history, raw, *_ = handlers.delete(store, request("en-US"))
+    assert handlers.delete(store, False, request("en-US")) == (gr.skip(),) * 12  # not confirmed
+    store, listing, history, raw, *_ = handlers.delete(store, True, request("en-US"))
     assert listing["choices"][0][0] == "New chat" and history == [] and raw == {}
 
 

@@ -13,6 +13,18 @@ BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
 IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
 
 
+# Run by Delete before its handler: asks first (chats live only in this browser, so a deleted
+# one is gone) and hands the handler the answer in place of the hidden checkbox's value.
+CONFIRM_DELETE = """(stored, _) => {
+    const open = document.querySelector('#conversations input:checked');
+    const title = open ? open.closest('label').innerText.trim() : '';
+    const zh = (navigator.language || '').toLowerCase().startsWith('zh');
+    const question = zh ? `删除对话“${title}”？删除后无法恢复。`
+                        : `Delete the chat “${title}”? It cannot be brought back.`;
+    return [stored, window.confirm(question)];
+}"""
+
+
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, and the
     busy/idle switch for Send and Stop."""

@@ -164,9 +164,10 @@ class ConversationHandlers:
         conversation["title"] = title
         return store, _list_update(store, lang_of(request)), ""
 
-    def delete(self, stored: Any, request: gr.Request) -> tuple:
-        """Delete the current conversation and open the next one. Outputs: as `restore`."""
-        if self._refused(request):
+    def delete(self, stored: Any, confirmed: Any, request: gr.Request) -> tuple:
+        """Delete the current conversation, once the visitor `confirmed`, and open the next
+        one. Outputs: as `restore`."""
+        if confirmed is not True or self._refused(request):
             return (gr.skip(),) * 12
         lang = lang_of(request)
         store = parse_store(stored)

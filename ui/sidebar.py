@@ -8,6 +8,7 @@ import gradio as gr
 
 from .conversations import ConversationHandlers
 from .store import browser_store
+from .browser import CONFIRM_DELETE
 from .strings import tr
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
@@ -42,6 +43,7 @@ class ConversationPanel:
                                          placeholder=tr("rename_box"), container=False, scale=3)
             self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
         self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
+        self.confirmed = gr.Checkbox(False, visible=False, elem_id="delete-confirmed")
         with gr.Accordion(tr("export_import"), open=False, elem_id="export-import"):
             self.options = gr.CheckboxGroup(
                 [(tr("export_thinking"), "thinking"), (tr("export_usage"), "usage")],
@@ -71,7 +73,7 @@ class ConversationPanel:
                         **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
-        self.delete.click(h.delete, store, opened, **CHECKED)
+        self.delete.click(h.delete, [store, self.confirmed], opened, js=CONFIRM_DELETE, **CHECKED)
         self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
         self.export_json.click(h.export_json, current, self.file, **QUICK)
         self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
