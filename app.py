@@ -81,7 +81,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     chat_input = gr.Textbox(
                         elem_id="chat-input", label=tr("input"), show_label=False,
                         placeholder=tr("input_placeholder"),
-                        lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS, autofocus=True,
+                        lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")

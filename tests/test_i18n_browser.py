@@ -66,3 +66,17 @@ def test_enter_does_not_send_while_an_input_method_composes(browser, url):
     wait_for_text(page, "#chatbot .message.user", "你好")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
     page.context.close()
+
+
+def test_a_phone_opens_at_the_top_without_its_keyboard_and_a_desktop_ready_to_type(browser, url):
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True)
+    page = open_page(phone, url)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert page.evaluate("() => document.activeElement.tagName") != "TEXTAREA"
+    assert "设置下方的“🔑 使用自己的 Key”" in page.inner_text("#banner")
+    phone.close()
+    page = open_page(browser, url)
+    page.wait_for_function("() => document.activeElement === document.querySelector('#chat-input textarea')")
+    page.context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -26,7 +26,7 @@ CONFIRM_DELETE = """(stored, _) => {
 
 
 def page_js() -> str:
-    """The page script: Enter guards for input methods and streaming replies, and the
-    busy/idle switch for Send and Stop."""
+    """The page script: Enter guards for input methods and streaming replies, the busy/idle
+    switch for Send and Stop, and the chat box's focus on a desktop."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

@@ -167,11 +167,11 @@ MESSAGES = {
         ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
             "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
             "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用；"
-            "或者在右侧“🔑 使用自己的 Key”中粘贴你自己的 Key，只用于你的请求。",
+            "或者在设置下方的“🔑 使用自己的 Key”中粘贴你自己的 Key，只用于你的请求。",
         EN: "🔌 **Offline demo mode**: no MiniMax API key is configured on the server, so replies come from a "
             "built-in emulator, not a real model. To connect a real model, set the `MINIMAX_API_KEY` environment "
             "variable (on a Hugging Face Space: Settings → Variables and secrets → New secret `MINIMAX_API_KEY`) "
-            "and restart the app; or paste your own key under “🔑 Use your own key” for your own requests.",
+            "and restart the app; or paste your own key under “🔑 Use your own key”, below the settings, for your own requests.",
     },
     "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
     "untitled": {ZH: "新对话", EN: "New chat"},
