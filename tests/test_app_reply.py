@@ -106,6 +106,13 @@ def test_an_error_after_a_partial_reply_keeps_the_text_and_explains():
     assert "mm-error" in note["content"]
 
 
+def test_a_stream_cut_after_a_blank_thought_shows_no_empty_fold():
+    reply, _ = streamed([ReasoningDelta("\n")])
+    reply.end(error=APIConnectionError("the connection dropped"))
+    [note] = reply.messages(EN)  # only the explanation
+    assert "Could not reach MiniMax" in note["content"]
+
+
 @pytest.mark.parametrize("code, lang, expected", [
     (1008, ZH, "账户余额不足，请为 MiniMax 账户充值。"),
     (1008, EN, "The account balance is too low. Top up your MiniMax account."),

@@ -118,7 +118,7 @@ class Reply:
     def messages(self, lang: str) -> list[dict]:
         """The reply as chat messages for the widget."""
         shown: list[dict] = []
-        if self.reasoning:
+        if self.reasoning.strip():  # not an empty fold for a stream cut after a newline
             done = self.think_ended is not None
             duration = (self.think_ended if done else self.clock()) - self.think_started
             shown.append({"role": "assistant", "content": display(self.reasoning),
