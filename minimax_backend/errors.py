@@ -15,7 +15,6 @@ class MiniMaxError(Exception):
     """Base of all errors; keeps MiniMax's code and message, the HTTP status and the trace id."""
 
     kind = "error"
-    retryable = False
     advice_en = "Something went wrong. Try again later."
     advice_zh = "出现了错误，请稍后重试。"
 
@@ -71,7 +70,6 @@ class AuthenticationError(MiniMaxError):
 
 class RateLimitError(MiniMaxError):
     kind = "rate_limit"
-    retryable = True
     advice_en = "Too many requests right now. Wait a few seconds and try again."
     advice_zh = "请求太频繁，请等几秒后重试。"
 
@@ -102,7 +100,6 @@ class BadRequestError(MiniMaxError):
 
 class ServerError(MiniMaxError):
     kind = "server"
-    retryable = True
     advice_en = "MiniMax's service had a problem. Try again in a moment."
     advice_zh = "MiniMax 服务出现问题，请稍后重试。"
 
@@ -117,14 +114,12 @@ class ResponseFormatError(ServerError):
 
 class APITimeoutError(MiniMaxError):
     kind = "timeout"
-    retryable = True
     advice_en = "MiniMax took too long to answer. Try again."
     advice_zh = "MiniMax 响应超时，请重试。"
 
 
 class APIConnectionError(MiniMaxError):
     kind = "connection"
-    retryable = True
     advice_en = "Could not reach MiniMax, or the connection dropped. Check the network and try again."
     advice_zh = "无法连接 MiniMax，或连接中断。请检查网络后重试。"
 

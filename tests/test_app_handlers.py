@@ -1,5 +1,6 @@
 """The chat handlers with a scripted backend: what the visitor sees and what MiniMax gets."""
 import asyncio
+import json
 import time
 import threading
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ import pytest
 
 from minimax_backend import (Finish, RateLimitError, ReasoningDelta, Retrying, Settings, TextDelta,
                              Usage, ValidationError)
+from minimax_backend import codec_v2
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
 from ui.chat import ChatHandlers
@@ -286,9 +288,12 @@ def test_pro_sends_the_names_and_v2_ignores_them():
     service = ScriptedService([Finish("stop", "", None)], [Finish("stop", "", None)])
     handlers = ChatHandlers(service, interval=0.0)
     run(handlers, [user("hi")], api=PRO, model="abab6.5s-chat", bot_name="小助手", user_name="小明")
-    run(handlers, [user("hi")], bot_name="", user_name="")
+    run(handlers, [user("hi")], bot_name="小助手", user_name="小明")
     assert (service.requests[0].bot_name, service.requests[0].user_name) == ("小助手", "小明")
-    assert service.requests[1].api == V2
+    v2 = service.requests[1]
+    assert v2.api == V2 and (v2.bot_name, v2.user_name) == ("MM智能助理", "用户")  # the defaults
+    body = json.dumps(codec_v2.encode(v2, stream=True), ensure_ascii=False)
+    assert "小助手" not in body and "小明" not in body
 
 
 # -- the settings panel ---------------------------------------------------------------

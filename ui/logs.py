@@ -47,7 +47,8 @@ class Redactor:
         self._factory = None
 
     def add(self, secret: str) -> None:
-        """Also mask this value (e.g. a visitor's own key)."""
+        """Also mask this value literally (the configured keys). A visitor's own key is never
+        logged by the app; should a library log one, the key-shape patterns mask it."""
         if secret:
             self.secrets.add(secret)
 
