@@ -18,11 +18,12 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from ui.browser import BUSY, IDLE, page_js
-from ui.chat import MAX_MESSAGE_CHARS, MAX_SYSTEM_CHARS, ChatHandlers
+from ui.chat import MAX_MESSAGE_CHARS, ChatHandlers
 from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
                          on_model_change, page_load, reset_defaults)
 from ui.conversations import ConversationHandlers
 from ui.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.history import MAX_SYSTEM_CHARS
 from ui.logs import install_redaction
 from ui.middleware import middleware
 from ui.own_key import check_key, key_panel

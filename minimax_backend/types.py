@@ -12,6 +12,8 @@ ASSISTANT = "assistant"
 ROLES = (USER, ASSISTANT)
 
 MAX_NAME_CHARS = 64
+DEFAULT_BOT_NAME = "MM智能助理"  # MiniMax's own example persona name (pro)
+DEFAULT_USER_NAME = "用户"
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class ChatRequest:
     temperature: float = 0.7
     top_p: float = 0.95
     max_tokens: int = 2048
-    bot_name: str = "MM智能助理"  # pro only: the persona's sender_name
-    user_name: str = "用户"  # pro only: the user's sender_name
+    bot_name: str = DEFAULT_BOT_NAME  # pro only: the persona's sender_name
+    user_name: str = DEFAULT_USER_NAME  # pro only: the user's sender_name
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "messages", tuple(self.messages))

@@ -19,7 +19,7 @@ from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
 from .coalesce import INTERVAL, coalesce
 from .guard import Guard, LimitExceeded, check_history, limit_text
-from .history import item_text, last_user_index, shown_answers, to_messages
+from .history import MAX_SYSTEM_CHARS, item_text, last_user_index, shown_answers, to_messages
 from .logs import log_finished, log_limited
 from .reply import Reply, error_lines, note
 from .safe_markdown import display, original
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 20_000
 END_WAIT_S = 2.0  # New chat waits this long at most for a cancelled reply's handler to return
-MAX_SYSTEM_CHARS = 20_000
 RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
 

@@ -6,12 +6,12 @@ import gradio as gr
 from minimax_backend import MiniMaxError
 from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
+from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 
 from .service import ChatService
 from .strings import lang_of, text
 
-BOT_NAME = "MM智能助理"  # MiniMax's own example persona name
-USER_NAME = "用户"
+BOT_NAME, USER_NAME = DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 API_CHOICES = [("v2 · chatcompletion_v2", V2), ("pro · chatcompletion_pro", PRO)]
 REGION_CHOICES = [("中国大陆 China · api.minimaxi.com", "cn"),
                   ("海外 Global · api.minimax.io", "global")]

@@ -20,8 +20,9 @@ import math
 from typing import Any
 
 from minimax_backend.models import APIS, V2, spec_for
+from minimax_backend.types import MAX_NAME_CHARS
 
-from .history import MAX_HISTORY_CHARS
+from .history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
 from .strings import EN, ZH
 
 FORMAT = "minimax-chat"
@@ -32,8 +33,6 @@ MAX_FIELD_CHARS = MAX_HISTORY_CHARS  # one message, its raw turn or its reasonin
 MAX_TITLE_CHARS = 120
 MAX_NOTE_LINES = 12
 MAX_NOTE_LINE_CHARS = 600
-MAX_SYSTEM_CHARS = 20_000
-MAX_NAME_CHARS = 64
 NOTE_KINDS = ("info", "error")
 SETTINGS = ("api", "model", "system", "temperature", "top_p", "max_tokens", "bot_name", "user_name")
 

@@ -18,6 +18,7 @@ from .strings import EN, ZH, MESSAGES
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
 MAX_HISTORY_CHARS = 200_000  # a public demo spends the host's tokens: keep contexts sane
+MAX_SYSTEM_CHARS = 20_000  # the system prompt, sent with every message
 
 
 PENDING = "pending"  # the kind of the note shown until a reply's first token
@@ -57,7 +58,7 @@ def item_text(item: Any) -> str:
     return "".join(parts)
 
 
-def _is_thought(item: dict) -> bool:
+def is_thought(item: dict) -> bool:
     metadata = item.get("metadata")
     return isinstance(metadata, dict) and bool(metadata.get("title"))
 
@@ -81,7 +82,7 @@ def _groups(history: Any) -> list[tuple[str, list[dict]]]:
 
 def answer_text(items: list[dict]) -> str:
     """The answer shown in one assistant group: no thinking block, no notes."""
-    texts = [item_text(item) for item in items if not _is_thought(item)]
+    texts = [item_text(item) for item in items if not is_thought(item)]
     return "\n\n".join(t for t in texts if t and not is_note(t))
 
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from . import export
-from .history import NOTE_CLASS, is_pending, item_text
+from .history import NOTE_CLASS, is_note, is_pending, is_thought, item_text
 from .reply import note
 from .safe_markdown import display, original
 from .strings import text
@@ -43,10 +43,9 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
         if last is None or "note" in last:
             last = {"role": "assistant", "content": ""}
             messages.append(last)
-        metadata = item.get("metadata")
-        if isinstance(metadata, dict) and metadata.get("title"):
+        if is_thought(item):
             last["reasoning"] = last.get("reasoning", "") + content
-        elif content.startswith(f'<div class="{NOTE_CLASS}'):
+        elif is_note(content):
             last["note"] = _note_lines(content)
         elif content:
             last["content"] = f"{last['content']}\n\n{content}" if last["content"] else content

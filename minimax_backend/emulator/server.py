@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
+from .. import codec_pro, codec_v2
 from ..models import PRO, REASONING_NONE, V2, spec_for
 from .checks import Rejected, check_access, check_call, parse_body, status_message
 from .faults import HEADER, Faults, FaultSyntaxError
@@ -25,8 +26,7 @@ from .response import ScriptedResponse
 from .script import body_steps, chat_events, failing_events, sse_steps
 from .state import EmulatorState, RecordedRequest
 
-V2_PATH = "/v1/text/chatcompletion_v2"
-PRO_PATH = "/v1/text/chatcompletion_pro"
+V2_PATH, PRO_PATH = codec_v2.PATH, codec_pro.PATH
 FAULTS_PATH = "/_emulator/faults"
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
