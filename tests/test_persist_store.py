@@ -186,6 +186,7 @@ def test_markdown_export_names_the_file_and_keeps_thinking_folded():
     with open(path, encoding="utf-8") as handle:
         body = handle.read()
     assert path.endswith(".md") and body.startswith("# 你好\n") and "<details>" in body
+    assert os.path.basename(path).startswith("minimax-chat-你好-")  # its title, then the time
 
 
 def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path):

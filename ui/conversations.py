@@ -4,6 +4,7 @@ and import. What is stored, and how it is checked and bounded, is `ui/store.py`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -216,7 +217,7 @@ class ConversationHandlers:
         lang = lang_of(request)
         document = self._document(stored, history, raw, values, lang)
         document["title"] = title_of(document, lang)
-        return _write(export.dump_json(document), ".json")
+        return _write(export.dump_json(document), document["title"], ".json")
 
     def export_markdown(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
             max_tokens: Any, bot_name: Any, user_name: Any, options: Any, request: gr.Request) -> str:
@@ -228,7 +229,7 @@ class ConversationHandlers:
         document["title"] = title_of(document, lang)
         body = export.to_markdown(document, lang, thinking="thinking" in options,
                                   notes="usage" in options)
-        return _write(body, ".md")
+        return _write(body, document["title"], ".md")
 
 
 # Exports are written here, each in its own folder so the download keeps a readable name.
@@ -239,14 +240,21 @@ EXPORTS = os.path.join(tempfile.gettempdir(), "minimax-chat-exports")
 EXPORT_TTL = 600.0  # seconds
 
 
-def _write(body: str, suffix: str) -> str:
+def _write(body: str, title: str, suffix: str) -> str:
     os.makedirs(EXPORTS, exist_ok=True)
     _prune(EXPORTS, time.time() - EXPORT_TTL)
     folder = tempfile.mkdtemp(prefix="export-", dir=EXPORTS)
-    path = os.path.join(folder, time.strftime("minimax-chat-%Y%m%d-%H%M%S") + suffix)
+    name = "-".join(filter(None, ("minimax-chat", _file_name(title), time.strftime("%Y%m%d-%H%M%S"))))
+    path = os.path.join(folder, name + suffix)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(body)
     return path
+
+
+def _file_name(title: str) -> str:
+    """The title as part of a file name: letters, digits and CJK kept, the rest as dashes."""
+    kept = re.sub(r"[^\w\u3400-\u9fff]+", "-", title, flags=re.UNICODE).strip("-_")
+    return kept[:40].rstrip("-_")
 
 
 def _prune(root: str, before: float) -> None:
