@@ -218,7 +218,6 @@ class ChatHandlers:
         run = Run(base=history, reply=reply.snapshot())
         self.runs.start(session, run)
         try:
-            yield history + reply.messages(lang), gr.skip()  # "waiting for MiniMax…"
             events = self.service.stream(chat_request, route, run.cancel)
             failure: Exception | None = None
             try:

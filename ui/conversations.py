@@ -23,9 +23,15 @@ from .strings import lang_of, text
 from .transcript import history_to_messages, messages_to_history
 
 
-def _list_update(store: dict, lang: str) -> dict:
-    choices = [(title_of(c, lang), c["id"]) for c in store["conversations"]]
-    return gr.update(choices=choices, value=store["current"] or None)
+def _listed(store: dict, lang: str) -> tuple:
+    return [(title_of(c, lang), c["id"]) for c in store["conversations"]], store["current"] or None
+
+
+def _list_update(store: dict, lang: str, shown: tuple | None = None) -> dict:
+    """The list for `store`; a skip when it would show `shown` again (most saves change no
+    title: re-sending the list makes gradio rebuild the component for the session)."""
+    choices, value = listed = _listed(store, lang)
+    return gr.skip() if listed == shown else gr.update(choices=choices, value=value)
 
 
 def settings_updates(settings: dict) -> tuple:
@@ -103,8 +109,10 @@ class ConversationHandlers:
         """Store the chat and settings in the current conversation. Outputs: store, list."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         lang = lang_of(request)
-        store = self._save_current(parse_store(stored), history, raw, values, lang)
-        return store, _list_update(store, lang)
+        store = parse_store(stored)
+        shown = _listed(store, lang)
+        store = self._save_current(store, history, raw, values, lang)
+        return store, _list_update(store, lang, shown)
 
     def save_sent(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any,
                   top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
@@ -123,8 +131,10 @@ class ConversationHandlers:
             return gr.skip(), gr.skip()
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         lang = lang_of(request)
-        store = self._save_current(parse_store(stored), history, raw, values, lang, into=sent_in)
-        return store, _list_update(store, lang)
+        store = parse_store(stored)
+        shown = _listed(store, lang)
+        store = self._save_current(store, history, raw, values, lang, into=sent_in)
+        return store, _list_update(store, lang, shown)
 
     def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
