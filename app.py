@@ -185,7 +185,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         # One public name, for automation and the gradio_client tests; the rest are private.
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
-        start.success(**saves.on_send)  # kept even if the page goes before the reply ends
+        saves.wire_send(start)  # the message is kept even if the page goes mid-reply
         streams.append(start.success(**stream, **visibility))
         streams[-1].then(None, js=IDLE, **quick)
         streams[-1].success(**saves.after_reply)

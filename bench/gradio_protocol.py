@@ -9,6 +9,7 @@ carries full output values, later ones diffs against the previous values, and
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +102,14 @@ class Dependency:
     after: int | None
     only_on_success: bool
     api_name: str | None
+    delay_s: float = 0.0  # the page script's wait before this step (a `setTimeout` in its js)
+
+
+def _page_delay(js: Any) -> float:
+    """Seconds a step's page script waits before its request (`setTimeout(..., ms)`); the
+    browser runs the script, this client only honours the wait."""
+    found = re.search(r"setTimeout\(.*,\s*(\d+)\s*\)", js) if isinstance(js, str) else None
+    return int(found.group(1)) / 1000 if found else 0.0
 
 
 @dataclass
@@ -120,7 +129,8 @@ class AppModel:
             inputs=tuple(d["inputs"]), outputs=tuple(d["outputs"]),
             queue=d.get("queue") is not False, backend=bool(d.get("backend_fn", True)),
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
-            api_name=d.get("api_name")) for d in config["dependencies"]]
+            api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")))
+            for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
                    if c.get("props", {}).get("elem_id")}
         return cls(components, deps, config.get("api_prefix", "/gradio_api"), by_elem)

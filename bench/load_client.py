@@ -184,6 +184,8 @@ class _Visitor:
 
     async def _run(self, dep: Dependency) -> tuple[bool, list[int]]:
         """Run one step; whether it succeeded, and which values it changed."""
+        if dep.delay_s:
+            await asyncio.sleep(dep.delay_s)  # as the page script waits before this step
         if not dep.backend:
             return True, []  # a front-end-only step
         if not dep.queue:

@@ -197,11 +197,12 @@ def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, serv
     page.close()
 
 
-def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served, emulator):
+@pytest.mark.parametrize("after_s", [0.2, 1.5])  # before and after the save that follows sending
+def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served, emulator, after_s):
     service, url = served
     page = open_page(browser, url)
     before = start_long_reply(page, service, emulator)
-    time.sleep(1.5)  # well into the reply
+    time.sleep(after_s)
     page.click("#new-chat")
     clicked = time.monotonic()
     page.wait_for_function("() => !document.querySelector('#chatbot .message')")
@@ -229,8 +230,8 @@ def test_a_message_survives_a_reload_in_the_middle_of_its_reply(browser, served,
     service, url = served
     page = open_page(browser, url)
     before = start_long_reply(page, service, emulator)
-    time.sleep(1.5)
-    # Listed as soon as it was sent, while its 15-second reply still streams.
+    time.sleep(2)
+    # Listed a moment after it was sent, while its 15-second reply still streams.
     assert page.locator("#conversations label").all_inner_texts() == ["讲一个很长的故事"]
     page.reload()
     assert_upstream_closed_within_a_second(service, before, time.monotonic())

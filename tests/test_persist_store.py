@@ -10,7 +10,8 @@ import pytest
 
 from ui import conversations as conv
 from ui import store as stored_data
-from ui.conversations import ConversationHandlers, history_to_messages, messages_to_history
+from ui.store import find
+from ui.conversations import LEFT, ConversationHandlers, history_to_messages, messages_to_history
 from ui.export import FORMAT, MAX_FIELD_CHARS
 from ui.reply import note
 from ui.safe_markdown import display
@@ -97,7 +98,8 @@ def test_a_thinking_too_long_to_keep_is_dropped_and_the_chat_still_saved():
 def test_a_reply_is_stored_in_the_conversation_it_was_sent_in():
     handlers = ConversationHandlers()
     asked = [{"role": "user", "content": "你好"}]
-    store, _, sent_in = handlers.save_sent(None, [blocks(i) for i in asked], {}, *V2_SETTINGS, request=request())
+    store, _, sent_in = handlers.save_sent(None, "", [blocks(i) for i in asked], {}, *V2_SETTINGS,
+                                           request=request())
     store, _ = handlers.new(store, [blocks(i) for i in asked], {}, *V2_SETTINGS, request=request())
     assert store["current"] != sent_in  # New chat while the reply streamed
     store, _ = handlers.save_reply(store, sent_in, [blocks(i) for i in HISTORY], RAW, *V2_SETTINGS,
@@ -105,8 +107,14 @@ def test_a_reply_is_stored_in_the_conversation_it_was_sent_in():
     by_id = {c["id"]: c for c in store["conversations"]}
     assert by_id[store["current"]]["messages"] == []  # the new chat stays empty
     assert [m["content"] for m in by_id[sent_in]["messages"]] == ["你好", "你好！"]
-    # A chat emptied meanwhile keeps what was stored.
+    # A chat emptied meanwhile keeps what was stored, and so does one New chat has left.
     assert handlers.save_reply(store, sent_in, [], {}, *V2_SETTINGS, request=request()) == (gr.skip(), gr.skip())
+    history = [blocks(i) for i in HISTORY]
+    assert handlers.save_reply(store, LEFT, history, RAW, *V2_SETTINGS, request=request()) == (gr.skip(),) * 2
+    assert handlers.save_sent(store, LEFT, history, RAW, *V2_SETTINGS, request=request()) == (gr.skip(),) * 3
+    # Before the save after sending named it, a reply goes into the open conversation.
+    store, _ = handlers.save_reply(store, "", history, RAW, *V2_SETTINGS, request=request())
+    assert [m["content"] for m in find(store, store["current"])["messages"]] == ["你好", "你好！"]
 
 
 def test_switching_saves_the_current_chat_and_opens_the_other_with_its_settings():

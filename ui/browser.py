@@ -13,6 +13,12 @@ BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
 IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
 
 
+# A front-end step that only waits (before the save that keeps a sent message: see
+# `ui.sidebar.Saves.wire_send`). The benchmark's load client waits the same `setTimeout`.
+SEND_SAVE_DELAY_MS = 1000
+AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args), "
+                  f"{SEND_SAVE_DELAY_MS}))")
+
 # Run by Delete before its handler: asks first (chats live only in this browser, so a deleted
 # one is gone) and hands the handler the answer in place of the hidden checkbox's value.
 CONFIRM_DELETE = """(stored, _) => {

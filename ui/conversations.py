@@ -23,6 +23,9 @@ from .strings import lang_of, text
 from .transcript import history_to_messages, messages_to_history
 
 
+LEFT = "-"  # `sent_in` once New chat has left the conversation a reply was streaming into
+
+
 def _listed(store: dict, lang: str) -> tuple:
     return [(title_of(c, lang), c["id"]) for c in store["conversations"]], store["current"] or None
 
@@ -114,10 +117,14 @@ class ConversationHandlers:
         store = self._save_current(store, history, raw, values, lang)
         return store, _list_update(store, lang, shown)
 
-    def save_sent(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any,
-                  top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
-        """Store the chat as soon as a message is sent (the page may go before its reply).
-        Outputs: store, list, and the conversation the reply will belong to."""
+    def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
+                  temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
+                  request: gr.Request) -> tuple:
+        """Store the chat a moment after a message was sent, so a reload mid-reply keeps it.
+        Outputs: store, list, and the conversation the reply belongs to. Nothing once New
+        chat has left the chat (it kept it already)."""
+        if not history or sent_in == LEFT:
+            return gr.skip(), gr.skip(), gr.skip()
         store, listing = self.save(stored, history, raw, api, model, system, temperature, top_p,
                                    max_tokens, bot_name, user_name, request)
         return store, listing, store["current"]
@@ -125,9 +132,11 @@ class ConversationHandlers:
     def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
                    temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
                    request: gr.Request) -> tuple:
-        """Store a reply that ended in the conversation its message was sent in, which New
-        chat may have left while it streamed. Outputs: store, list."""
-        if not history:  # the chat was emptied meanwhile: what was stored stays
+        """Store a reply that ended in the conversation its message was sent in (`sent_in`;
+        "" before it was named: the current one). Nothing once New chat has left it: New
+        chat stored the chat as it was, and must not find this reply in its new one.
+        Outputs: store, list."""
+        if not history or sent_in == LEFT:
             return gr.skip(), gr.skip()
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         lang = lang_of(request)

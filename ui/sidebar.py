@@ -6,9 +6,9 @@ from typing import Any
 
 import gradio as gr
 
-from .conversations import ConversationHandlers
+from .conversations import LEFT, ConversationHandlers
 from .store import browser_store
-from .browser import CONFIRM_DELETE
+from .browser import AFTER_A_MOMENT, CONFIRM_DELETE
 from .strings import tr
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
@@ -18,12 +18,20 @@ CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden
 
 @dataclass(frozen=True)
 class Saves:
-    """Event arguments that store the chat in the browser: after a change (Stop, Undo), as
-    soon as a message is sent, and after its reply (in the conversation it was sent in)."""
+    """Event arguments that store the chat in the browser: after a change (Stop, Undo), a
+    moment after a message is sent, and after its reply, in the conversation it was sent in."""
 
     after_change: dict[str, Any]
     on_send: dict[str, Any]
     after_reply: dict[str, Any]
+    sent_in: gr.Textbox
+
+    def wire_send(self, start: Any) -> None:
+        """After `start` (a message sent): forget the last reply's conversation at once, and
+        a moment later, once the first words are usually out (so a crowd's first tokens don't
+        queue behind these saves), store the chat as it is then."""
+        start.success(None, None, self.sent_in, js="() => ''", queue=False)
+        start.success(None, js=AFTER_A_MOMENT, queue=False).success(**self.on_send)
 
 
 class ConversationPanel:
@@ -44,6 +52,9 @@ class ConversationPanel:
             self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
         self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
         self.confirmed = gr.Checkbox(False, visible=False, elem_id="delete-confirmed")
+        # Which conversation the streaming reply belongs to: "" until the save after sending
+        # names it, LEFT once New chat has left it (see `Saves`). Kept in the page.
+        self.sent_in = gr.Textbox("", visible=False, elem_id="sent-in")
         with gr.Accordion(tr("export_import"), open=False, elem_id="export-import"):
             self.options = gr.CheckboxGroup(
                 [(tr("export_thinking"), "thinking"), (tr("export_usage"), "usage")],
@@ -77,10 +88,14 @@ class ConversationPanel:
         self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
         self.export_json.click(h.export_json, current, self.file, **QUICK)
         self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
-        sent_in = gr.State(None)  # the conversation the streaming reply belongs to
+        # New chat, while a reply streams, leaves its conversation: no save of that reply
+        # may land in the one New chat opens (a step in the page marks it at once).
+        for trigger in (new_chat.click, chatbot.clear):
+            trigger(None, None, self.sent_in, js=f"() => '{LEFT}'", queue=False)
         return Saves(
             after_change={"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK},
-            on_send={"fn": h.save_sent, "inputs": current, "outputs": [store, self.list, sent_in],
-                     **QUICK},
-            after_reply={"fn": h.save_reply, "inputs": [store, sent_in, *current[1:]],
-                         "outputs": [store, self.list], **QUICK})
+            on_send={"fn": h.save_sent, "inputs": [store, self.sent_in, *current[1:]],
+                     "outputs": [store, self.list, self.sent_in], **QUICK},
+            after_reply={"fn": h.save_reply, "inputs": [store, self.sent_in, *current[1:]],
+                         "outputs": [store, self.list], **QUICK},
+            sent_in=self.sent_in)
