@@ -132,6 +132,7 @@ def test_an_error_is_explained_and_the_next_message_works(browser, served, emula
     wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "账户余额不足")
     note = page.inner_text("#chatbot .mm-note:not(.mm-pending)")
     assert "MiniMax 1008" in note and "Trace-Id" in note and "Traceback" not in note
+    page.wait_for_function("() => !document.querySelector('#send').disabled")  # ready again
     send(page, "再试一次")
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
     page.wait_for_function("() => document.querySelectorAll('#chatbot .mm-note:not(.mm-pending)').length == 2")

@@ -30,7 +30,7 @@ def test_a_pasted_key_is_used_and_never_sent_back(browser, emulator):
         assert emulator.requests[-1].api_key == KEY and emulator.requests[-1].body["max_tokens"] == 1
         send(page, "用我的 Key")
         wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
-        page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
+        browser_kit.wait_for_reply(page)  # and the page ready for the next message
         assert emulator.requests[-1].api_key == KEY
         page.fill("#user-key input", "")
         send(page, "不用 Key")
