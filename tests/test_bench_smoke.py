@@ -118,3 +118,15 @@ def test_page_cost_prints_both_pages_and_the_apps_bigger_session_state():
     assert int(app_row[0]) > int(stock_row[0]) > 0  # components
     assert app_row[2].startswith("3 (") and stock_row[2].startswith("2 (")  # app builds
     assert float(app_row[3]) > 2 * float(stock_row[3]) > 0  # KB of state per session
+
+
+def test_compare_times_first_tokens_of_two_checkouts_in_turns():
+    # This checkout against itself: the machinery, not a result.
+    out = subprocess.run([sys.executable, "bench/compare.py", str(ROOT), "--crowds", "1,3",
+                          "--rounds", "1"], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                         check=True, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}).stdout
+    lines = out.strip().splitlines()
+    assert lines[0] == "first token, median (ms), crowds of 1, 3"
+    rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in lines[1:]}
+    assert set(rows) == {"this", "other"}
+    assert all(len(ms) == 2 and all(0 < m < 5000 for m in ms) for ms in rows.values())

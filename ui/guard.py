@@ -28,7 +28,7 @@ DEFAULTS = {
     "APP_MAX_MESSAGE_CHARS": 8_000,
     "APP_MAX_HISTORY_CHARS": 100_000,
     "APP_MAX_HISTORY_TURNS": 50,
-    # Gradio keeps every session's copy of the page (109 KB here when it opens, more once its
+    # Gradio keeps every session's copy of the page (110 KB here when it opens, more once its
     # visitor chats: bench/page_cost.py) until its cap, 10,000 by default: over 1 GB on a
     # public link. The least recently used ones go first.
     "APP_MAX_SESSIONS": 1_000,
