@@ -119,6 +119,17 @@ def test_a_visitor_is_limited_by_session_and_by_address():
     guard.admit(guard.visitor(visitor(session="b", ip="198.51.100.1")))  # someone else
 
 
+def test_the_wait_told_is_the_longest_of_session_and_address():
+    clock = Clock()
+    guard = Guard(GuardConfig(messages_per_minute=1), clock=clock)
+    guard.admit(guard.visitor(visitor(session="b", ip="198.51.100.9")))  # session b's, at 1000
+    clock.now += 40
+    guard.admit(guard.visitor(visitor(session="a")))  # the address's message, at 1040
+    with pytest.raises(LimitExceeded) as caught:  # session b from that address
+        guard.admit(guard.visitor(visitor(session="b")))
+    assert caught.value.retry_after == 60  # session b frees in 20 s, the address in 60
+
+
 def test_estimates_count_cjk_characters_as_tokens():
     assert estimate_tokens("") == 0
     assert estimate_tokens("你好世界") == 4

@@ -131,10 +131,9 @@ class Guard:
         replies streaming at once cannot together overrun the budget."""
         _ = self.config
         with self._admit_lock:
-            for key in keys:
-                wait = self.messages.retry_after(key, 1)
-                if wait:
-                    raise LimitExceeded("messages", wait, self.messages.limit)
+            wait = max(self.messages.retry_after(key, 1) for key in keys)
+            if wait:  # the longest wait: a retry must fit under both the session and the address
+                raise LimitExceeded("messages", wait, self.messages.limit)
             reservation = Reservation()
             if prompt is not None and self.tokens.limit:
                 room = min(self.tokens.left(key) for key in keys) - prompt
