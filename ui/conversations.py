@@ -94,6 +94,15 @@ class ConversationHandlers:
         conversation["updated"] = now()
         return bound(store)
 
+    def _store(self, stored: Any, history: Any, raw: Any, values: tuple, lang: str,
+               into: Any = None) -> tuple:
+        """`_save_current` on the store the browser sent; outputs store, list (skipped when
+        no title changed)."""
+        store = parse_store(stored)
+        shown = _listed(store, lang)
+        store = self._save_current(store, history, raw, values, lang, into=into)
+        return store, _list_update(store, lang, shown)
+
     # -- events --------------------------------------------------------------------------
 
     def restore(self, stored: Any, request: gr.Request) -> tuple:
@@ -111,11 +120,7 @@ class ConversationHandlers:
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
         """Store the chat and settings in the current conversation. Outputs: store, list."""
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        lang = lang_of(request)
-        store = parse_store(stored)
-        shown = _listed(store, lang)
-        store = self._save_current(store, history, raw, values, lang)
-        return store, _list_update(store, lang, shown)
+        return self._store(stored, history, raw, values, lang_of(request))
 
     def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
                   temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
@@ -139,11 +144,7 @@ class ConversationHandlers:
         if not history or sent_in == LEFT:
             return gr.skip(), gr.skip()
         values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        lang = lang_of(request)
-        store = parse_store(stored)
-        shown = _listed(store, lang)
-        store = self._save_current(store, history, raw, values, lang, into=sent_in)
-        return store, _list_update(store, lang, shown)
+        return self._store(stored, history, raw, values, lang_of(request), into=sent_in)
 
     def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
             max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
