@@ -2,22 +2,17 @@
 import asyncio
 import json
 import time
-import threading
 from types import SimpleNamespace
 
 import gradio as gr
 import pytest
 
-from minimax_backend import (Finish, RateLimitError, ReasoningDelta, Retrying, Settings, TextDelta,
-                             Usage, ValidationError)
+from minimax_backend import Finish, RateLimitError, ReasoningDelta, Retrying, TextDelta, Usage
 from minimax_backend import codec_v2
 from minimax_backend.errors import error_for_code
-from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from minimax_backend.models import PRO, V2
 from ui.chat import ChatHandlers
-from ui.controls import on_api_change, on_model_change, page_load, reset_defaults
 from ui.history import is_note
-from ui.reply import Reply
-from ui.service import ChatService, Run, Runs
 
 M2 = "MiniMax-M2.7"
 CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
@@ -295,120 +290,3 @@ def test_pro_sends_the_names_and_v2_ignores_them():
     assert v2.api == V2 and (v2.bot_name, v2.user_name) == ("MM智能助理", "用户")  # the defaults
     body = json.dumps(codec_v2.encode(v2, stream=True), ensure_ascii=False)
     assert "小助手" not in body and "小明" not in body
-
-
-# -- the settings panel ---------------------------------------------------------------
-
-def test_switching_to_pro_lists_pro_models_and_shows_the_names():
-    model, bot, user_name = on_api_change(PRO)
-    assert model["choices"] == models_for(PRO) and model["value"] == DEFAULT_MODEL[PRO]
-    assert bot["visible"] and user_name["visible"]
-    model, bot, _ = on_api_change(V2)
-    assert model["value"] == DEFAULT_MODEL[V2] and not bot["visible"]
-
-
-def test_a_model_brings_its_documented_defaults_and_token_cap():
-    temperature, top_p, max_tokens = on_model_change("MiniMax-M1")
-    spec = spec_for("MiniMax-M1")
-    assert temperature["value"] == spec.default_temperature == 1.0
-    assert top_p["value"] == 0.95
-    assert max_tokens == {"__type__": "update", "value": 8192, "maximum": 40000}
-    assert on_model_change("abab6.5s-chat")[0]["value"] == 0.1
-
-
-def test_reset_restores_the_model_defaults():
-    system, temperature, _, max_tokens, bot, user_name = reset_defaults(M2)
-    assert system == "" and temperature["value"] == 1.0 and max_tokens["value"] == 10240
-    assert (bot, user_name) == ("MM智能助理", "用户")
-
-
-# -- where replies come from ----------------------------------------------------------
-
-def test_the_service_reads_nothing_and_starts_nothing_until_asked():
-    calls = []
-    ChatService(settings=lambda: calls.append("settings"), emulator_factory=lambda: calls.append("emu"))
-    assert calls == []
-
-
-def test_without_a_key_the_emulator_starts_once_for_all_threads():
-    started, made = [], []
-
-    def emulator():
-        started.append(1)
-        return SimpleNamespace(url="http://127.0.0.1:9", stop=lambda: None)
-
-    def client(settings):
-        made.append(settings)
-        return SimpleNamespace(stream=lambda req, cancel: iter([TextDelta("x")]))
-
-    service = ChatService(Settings(), client_factory=client, emulator_factory=emulator)
-    threads = [threading.Thread(target=lambda: list(service.stream(None, "cn", None))) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert started == [1] and len(made) == 1
-    assert made[0].url == "http://127.0.0.1:9" and made[0].api_key
-    assert service.offline
-
-
-def test_with_a_key_the_region_picks_the_host_unless_a_base_url_overrides_it():
-    made = []
-
-    def client(settings):
-        made.append(settings)
-        return SimpleNamespace(stream=lambda request, cancel: iter(()))
-
-    service = ChatService(Settings(api_key="k", region="cn"), client_factory=client,
-                          emulator_factory=lambda: pytest.fail("no emulator with a key"))
-    list(service.stream(None, "global", None))
-    list(service.stream(None, "cn", None))
-    assert [s.url for s in made] == ["https://api.minimax.io", "https://api.minimaxi.com"]
-    fixed = ChatService(Settings(api_key="k", base_url="http://proxy.local"), client_factory=client)
-    list(fixed.stream(None, "global", None))
-    assert made[-1].url == "http://proxy.local"
-
-
-def test_the_page_says_plainly_when_replies_are_offline_demo_replies():
-    banner, region = page_load(ChatService(Settings()), request("zh-CN"))
-    assert banner["visible"] and "离线演示模式" in banner["value"] and "MINIMAX_API_KEY" in banner["value"]
-    assert region["interactive"]  # a visitor may bring a key of either region
-    banner, region = page_load(ChatService(Settings(api_key="k", region="global")), request())
-    assert not banner["visible"] and region == {"__type__": "update", "value": "global", "interactive": True}
-
-
-def test_a_misconfigured_server_is_explained_on_the_page():
-    def broken():
-        raise ValidationError("MINIMAX_REGION", "MINIMAX_REGION must be one of ['cn', 'global']",
-                              "MINIMAX_REGION 必须是 ['cn', 'global'] 之一")
-    banner, _ = page_load(ChatService(broken), request("en"))
-    assert banner["visible"] and "MINIMAX_REGION must be one of" in banner["value"]
-
-
-def test_runs_keep_a_closed_reply_for_stop_only_a_minute():
-    now = [100.0]
-    runs = Runs(keep_closed_s=60, clock=lambda: now[0])
-    closed = Run(base=[], reply=Reply())
-    runs.start("tab-closed", closed)
-    closed.cancel.cancel()
-    runs.closed("tab-closed", closed)
-    now[0] += 59
-    runs.start("someone", Run(base=[], reply=Reply()))
-    assert runs.stop("tab-closed") is closed  # Stop, just after gradio closed it, still finds it
-    runs.start("tab-closed-2", closed)
-    runs.closed("tab-closed-2", closed)
-    now[0] += 61
-    runs.start("someone-else", Run(base=[], reply=Reply()))
-    assert runs.stop("tab-closed-2") is None  # gone with the next reply a minute on
-
-
-def test_runs_forget_old_cancelled_replies_but_never_a_live_one():
-    runs = Runs(capacity=2)
-    live = Run(base=[], reply=Reply())
-    runs.start("live", live)
-    for n in range(5):
-        stale = Run(base=[], reply=Reply())
-        runs.start(f"closed-{n}", stale)
-        stale.cancel.cancel()
-    assert runs.busy("live") and not live.cancel.cancelled
-    assert runs.stop("closed-0") is None  # forgotten

@@ -1,0 +1,86 @@
+"""Where replies come from (`ChatService`) and the running reply of each session (`Runs`)."""
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from minimax_backend import Settings, TextDelta
+from ui.reply import Reply
+from ui.service import ChatService, Run, Runs
+
+
+def test_the_service_reads_nothing_and_starts_nothing_until_asked():
+    calls = []
+    ChatService(settings=lambda: calls.append("settings"), emulator_factory=lambda: calls.append("emu"))
+    assert calls == []
+
+
+def test_without_a_key_the_emulator_starts_once_for_all_threads():
+    started, made = [], []
+
+    def emulator():
+        started.append(1)
+        return SimpleNamespace(url="http://127.0.0.1:9", stop=lambda: None)
+
+    def client(settings):
+        made.append(settings)
+        return SimpleNamespace(stream=lambda req, cancel: iter([TextDelta("x")]))
+
+    service = ChatService(Settings(), client_factory=client, emulator_factory=emulator)
+    threads = [threading.Thread(target=lambda: list(service.stream(None, "cn", None))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert started == [1] and len(made) == 1
+    assert made[0].url == "http://127.0.0.1:9" and made[0].api_key
+    assert service.offline
+
+
+def test_with_a_key_the_region_picks_the_host_unless_a_base_url_overrides_it():
+    made = []
+
+    def client(settings):
+        made.append(settings)
+        return SimpleNamespace(stream=lambda request, cancel: iter(()))
+
+    service = ChatService(Settings(api_key="k", region="cn"), client_factory=client,
+                          emulator_factory=lambda: pytest.fail("no emulator with a key"))
+    list(service.stream(None, "global", None))
+    list(service.stream(None, "cn", None))
+    assert [s.url for s in made] == ["https://api.minimax.io", "https://api.minimaxi.com"]
+    fixed = ChatService(Settings(api_key="k", base_url="http://proxy.local"), client_factory=client)
+    list(fixed.stream(None, "global", None))
+    assert made[-1].url == "http://proxy.local"
+
+
+
+# -- the running replies -----------------------------------------------------------------
+
+def test_runs_keep_a_closed_reply_for_stop_only_a_minute():
+    now = [100.0]
+    runs = Runs(keep_closed_s=60, clock=lambda: now[0])
+    closed = Run(base=[], reply=Reply())
+    runs.start("tab-closed", closed)
+    closed.cancel.cancel()
+    runs.closed("tab-closed", closed)
+    now[0] += 59
+    runs.start("someone", Run(base=[], reply=Reply()))
+    assert runs.stop("tab-closed") is closed  # Stop, just after gradio closed it, still finds it
+    runs.start("tab-closed-2", closed)
+    runs.closed("tab-closed-2", closed)
+    now[0] += 61
+    runs.start("someone-else", Run(base=[], reply=Reply()))
+    assert runs.stop("tab-closed-2") is None  # gone with the next reply a minute on
+
+
+def test_runs_forget_old_cancelled_replies_but_never_a_live_one():
+    runs = Runs(capacity=2)
+    live = Run(base=[], reply=Reply())
+    runs.start("live", live)
+    for n in range(5):
+        stale = Run(base=[], reply=Reply())
+        runs.start(f"closed-{n}", stale)
+        stale.cancel.cancel()
+    assert runs.busy("live") and not live.cancel.cancelled
+    assert runs.stop("closed-0") is None  # forgotten
