@@ -17,26 +17,34 @@ import gradio as gr
 from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
-from ui.browser import BUSY, IDLE, page_js
-from ui.chat import MAX_MESSAGE_CHARS, ChatHandlers
-from ui.controls import (API_CHOICES, BOT_NAME, REGION_CHOICES, USER_NAME, on_api_change,
-                         on_model_change, page_load, reset_defaults)
-from ui.conversations import ConversationHandlers
-from ui.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
-from ui.history import MAX_SYSTEM_CHARS
-from ui.logs import install_redaction
-from ui.middleware import middleware
-from ui.own_key import check_key, key_panel
-from ui.service import ChatService
-from ui.sidebar import ConversationPanel, Saves
-from ui.strings import EXAMPLES, I18N, tr
+from ui.browser.scripts import BUSY, IDLE, page_js
+from ui.chat.handlers import MAX_MESSAGE_CHARS, ChatHandlers
+from ui.chat.history import MAX_SYSTEM_CHARS
+from ui.chat.service import ChatService
+from ui.conversations.handlers import ConversationHandlers
+from ui.conversations.panel import ConversationPanel, Saves
+from ui.panels.controls import (
+    API_CHOICES,
+    BOT_NAME,
+    REGION_CHOICES,
+    USER_NAME,
+    on_api_change,
+    on_model_change,
+    page_load,
+    reset_defaults,
+)
+from ui.panels.own_key import check_key, key_panel
+from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.protect.logs import install_redaction
+from ui.server.middleware import middleware
+from ui.text.strings import EXAMPLES, I18N, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
 # wait for the previous one. Each streaming reply also holds one worker thread while it reads.
 CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their first token in < 1 s
 MAX_THREADS = 64
 QUEUE_SIZE = 256
-MAX_FILE_SIZE = "2mb"  # the only upload is a chat import (ui/export.py MAX_FILE_BYTES)
+MAX_FILE_SIZE = "2mb"  # the only upload is a chat import (ui/conversations/export.py MAX_FILE_BYTES)
 
 # The delimiters models actually write; `$$` must come before `$`.
 LATEX_DELIMITERS = [
@@ -58,7 +66,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests)."""
     service = service or ChatService()
-    # Per-visitor limits from APP_* variables, read at the first message (see ui/guard.py).
+    # Per-visitor limits from APP_* variables, read at the first message (see ui/protect/guard.py).
     chat = ChatHandlers(service, interval=interval, guard=guard or Guard(GuardConfig.from_env))
     spec = spec_for(DEFAULT_MODEL[V2])
 
@@ -163,7 +171,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                controls: list[gr.components.Component], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
-    Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/static/busy.js), so a
+    Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/browser/static/busy.js), so a
     message costs the server no component rebuilds. `saves` store the chat in the browser
     once a message is sent, after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
@@ -200,7 +208,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
     optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; a CSP
-    and a body cap (ui/middleware.py); no public /monitoring page."""
+    and a body cap (ui/server/middleware.py); no public /monitoring page."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),

@@ -6,6 +6,7 @@ from pathlib import Path
 import browser_kit
 import pytest
 from browser_kit import BOT, browser, send, serving, wait_for_text  # noqa: F401
+
 from minimax_backend import Settings
 from tests.test_app_client import TrackingService
 

@@ -12,7 +12,7 @@ from gradio_client import Client
 
 import app
 from minimax_backend import Settings
-from ui.service import ChatService
+from ui.chat.service import ChatService
 
 # ... then the visitor's own key and GroupId (empty: the server's key or the offline emulator)
 CONTROLS = ["v2", "cn", "MiniMax-M2.7", "You are a pirate.", 0.7, 0.9, 4096, "MM智能助理", "用户", "", ""]

@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 from minimax_backend import Settings, ValidationError
 from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
-from ui.controls import on_api_change, on_model_change, page_load, reset_defaults
-from ui.service import ChatService
+from ui.chat.service import ChatService
+from ui.panels.controls import on_api_change, on_model_change, page_load, reset_defaults
 
 M2 = "MiniMax-M2.7"
 

@@ -7,12 +7,19 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from minimax_backend import Finish, RateLimitError, ReasoningDelta, Retrying, TextDelta, Usage
-from minimax_backend import codec_v2
+from minimax_backend import (
+    Finish,
+    RateLimitError,
+    ReasoningDelta,
+    Retrying,
+    TextDelta,
+    Usage,
+    codec_v2,
+)
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import PRO, V2
-from ui.chat import ChatHandlers
-from ui.history import is_note
+from ui.chat.handlers import ChatHandlers
+from ui.chat.history import is_note
 
 M2 = "MiniMax-M2.7"
 CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
@@ -244,7 +251,7 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 
 
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
-    # A plain value, not gr.update: Send/Stop are switched in the browser (ui/static/busy.js)
+    # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
     box, history = ChatHandlers(ScriptedService()).send("hello", [], request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]

@@ -2,8 +2,8 @@
 import pytest
 
 from minimax_backend import Message, ValidationError
-from ui.history import MAX_HISTORY_CHARS, is_note, last_user_index, to_messages
-from ui.reply import note
+from ui.chat.history import MAX_HISTORY_CHARS, is_note, last_user_index, to_messages
+from ui.chat.reply import note
 
 
 def blocks(role, text, metadata=None):

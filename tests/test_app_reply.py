@@ -1,12 +1,19 @@
 """How one reply is shown: thinking block, answer, usage, stop and error notes, raw turn."""
 import pytest
 
-from minimax_backend import (APIConnectionError, Finish, MiniMaxError, ReasoningDelta,
-                             TextDelta, Usage, ValidationError)
+from minimax_backend import (
+    APIConnectionError,
+    Finish,
+    MiniMaxError,
+    ReasoningDelta,
+    TextDelta,
+    Usage,
+    ValidationError,
+)
 from minimax_backend.errors import error_for_code, error_for_http
-from ui.history import is_note
-from ui.reply import Reply, error_lines
-from ui.strings import EN, ZH, pick_lang
+from ui.chat.history import is_note
+from ui.chat.reply import Reply, error_lines
+from ui.text.strings import EN, ZH, pick_lang
 
 
 class Clock:

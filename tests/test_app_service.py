@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from minimax_backend import Settings, TextDelta
-from ui.reply import Reply
-from ui.service import ChatService, Run, Runs
+from ui.chat.reply import Reply
+from ui.chat.service import ChatService, Run, Runs
 
 
 def test_the_service_reads_nothing_and_starts_nothing_until_asked():

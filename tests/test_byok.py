@@ -4,12 +4,18 @@ from types import SimpleNamespace
 
 import pytest
 
-from minimax_backend import (CancelToken, ChatRequest, Message, Settings, TextDelta,
-                             ValidationError)
+from minimax_backend import (
+    CancelToken,
+    ChatRequest,
+    Message,
+    Settings,
+    TextDelta,
+    ValidationError,
+)
 from minimax_backend.emulator import Emulator, EmulatorConfig
-from ui.guard import Guard, GuardConfig
-from ui.own_key import check_key
-from ui.service import ChatService, Route
+from ui.chat.service import ChatService, Route
+from ui.panels.own_key import check_key
+from ui.protect.guard import Guard, GuardConfig
 
 HI = ChatRequest(messages=(Message("user", "hi"),), model="MiniMax-M2.7", max_tokens=64)
 

@@ -6,10 +6,25 @@ import time
 
 import pytest
 
-from minimax_backend import (APIConnectionError, APITimeoutError, AuthenticationError,
-                             CancelToken, ChatRequest, Finish, Message, MiniMaxClient,
-                             QuotaError, RateLimitError, ReasoningDelta, ResponseFormatError,
-                             Retrying, ServerError, Settings, TextDelta, ValidationError)
+from minimax_backend import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    CancelToken,
+    ChatRequest,
+    Finish,
+    Message,
+    MiniMaxClient,
+    QuotaError,
+    RateLimitError,
+    ReasoningDelta,
+    ResponseFormatError,
+    Retrying,
+    ServerError,
+    Settings,
+    TextDelta,
+    ValidationError,
+)
 from minimax_backend.emulator import Emulator, EmulatorConfig
 from tests.test_errors import TABLE
 

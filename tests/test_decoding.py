@@ -7,8 +7,17 @@ from minimax_backend import codec_pro, codec_v2
 from minimax_backend.errors import APIConnectionError, QuotaError, ResponseFormatError
 from minimax_backend.reply import decode_stream
 from minimax_backend.types import Finish, ReasoningDelta, TextDelta, Usage
-from tests.payloads import (PRO_PIECES, PRO_STREAM, V2_FULL, V2_STREAM, pro_event, sse, v2_chunk,
-                            v2_terminal, v2_usage_tail)
+from tests.payloads import (
+    PRO_PIECES,
+    PRO_STREAM,
+    V2_FULL,
+    V2_STREAM,
+    pro_event,
+    sse,
+    v2_chunk,
+    v2_terminal,
+    v2_usage_tail,
+)
 
 V2_USAGE = Usage(prompt_tokens=10, completion_tokens=20, reasoning_tokens=5, total_tokens=30)
 

@@ -8,7 +8,12 @@ import time
 import pytest
 import requests
 
-from minimax_backend.emulator import STATUS_MESSAGES, Emulator, EmulatorConfig, FaultSyntaxError
+from minimax_backend.emulator import (
+    STATUS_MESSAGES,
+    Emulator,
+    EmulatorConfig,
+    FaultSyntaxError,
+)
 from minimax_backend.errors import CODES
 
 KEY = "test-key"

@@ -6,10 +6,20 @@ import json
 import pytest
 
 from minimax_backend import codec_v2
-from minimax_backend.errors import (CODES, APITimeoutError, AuthenticationError, BadRequestError,
-                                    ContentFilteredError, ContextTooLongError, MiniMaxError,
-                                    QuotaError, RateLimitError, ServerError, check_base_resp,
-                                    error_for_http)
+from minimax_backend.errors import (
+    CODES,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ContentFilteredError,
+    ContextTooLongError,
+    MiniMaxError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+    check_base_resp,
+    error_for_http,
+)
 from minimax_backend.reply import decode_stream
 from tests.payloads import sse
 

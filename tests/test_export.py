@@ -4,8 +4,16 @@ import json
 
 import pytest
 
-from ui.export import (FORMAT, MAX_FILE_BYTES, MAX_MESSAGES, FormatError, dump_json, load_json,
-                       parse_document, to_markdown)
+from ui.conversations.export import (
+    FORMAT,
+    MAX_FILE_BYTES,
+    MAX_MESSAGES,
+    FormatError,
+    dump_json,
+    load_json,
+    parse_document,
+    to_markdown,
+)
 
 SETTINGS = {"api": "v2", "model": "MiniMax-M2.7", "system": "你是诗人", "temperature": 0.7,
             "top_p": 0.9, "max_tokens": 2048, "bot_name": "MM智能助理", "user_name": "用户"}

@@ -4,7 +4,7 @@ import pytest
 from browser_kit import BOT, open_page, send, serving, wait_for_text
 
 from minimax_backend import Settings
-from ui.service import ChatService
+from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
 browser = browser_kit.browser  # the fixture

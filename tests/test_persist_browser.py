@@ -11,12 +11,19 @@ import time
 import browser_kit
 import pytest
 import requests
-from browser_kit import (BOT, conversation_titles, open_page, send, serving, wait_for_reply,
-                         wait_for_text)
+from browser_kit import (
+    BOT,
+    conversation_titles,
+    open_page,
+    send,
+    serving,
+    wait_for_reply,
+    wait_for_text,
+)
 
 import app
 from minimax_backend import Settings
-from ui.service import ChatService
+from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
 browser = browser_kit.browser  # the fixture

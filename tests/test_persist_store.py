@@ -8,13 +8,18 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from ui import conversations as conv
-from ui import store as stored_data
-from ui.store import find
-from ui.conversations import LEFT, ConversationHandlers, history_to_messages, messages_to_history
-from ui.export import FORMAT, MAX_FIELD_CHARS
-from ui.reply import note
-from ui.safe_markdown import display
+from ui.chat.reply import note
+from ui.conversations import handlers as conv
+from ui.conversations import store as stored_data
+from ui.conversations.export import FORMAT, MAX_FIELD_CHARS
+from ui.conversations.handlers import (
+    LEFT,
+    ConversationHandlers,
+    history_to_messages,
+    messages_to_history,
+)
+from ui.conversations.store import find
+from ui.text.safe_markdown import display
 
 V2_SETTINGS = ("v2", "MiniMax-M2.7", "be brief", 0.3, 0.9, 1024, "MM智能助理", "用户")
 PRO_SETTINGS = ("pro", "abab6.5s-chat", "你是诗人", 0.8, 0.95, 512, "小诗", "读者")
@@ -240,8 +245,8 @@ def test_the_store_stays_under_its_byte_budget(monkeypatch):
 
 
 def test_documents_keep_the_real_text_and_the_widget_the_escaped_one():
-    from ui.safe_markdown import display
-    from ui.transcript import history_to_messages, messages_to_history
+    from ui.text.safe_markdown import display
+    from ui.conversations.transcript import history_to_messages, messages_to_history
 
     typed = '<b>hi</b> ![x](http://a.test/1)'
     history = [{"role": "user", "content": display(typed)},

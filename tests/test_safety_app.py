@@ -10,8 +10,8 @@ from gradio_client import Client
 
 import app
 from minimax_backend import Settings
-from ui.guard import Guard, GuardConfig
-from ui.service import ChatService
+from ui.chat.service import ChatService
+from ui.protect.guard import Guard, GuardConfig
 
 CONTROLS = ["v2", "cn", "MiniMax-M2.7", "", 0.7, 0.9, 512, "MM智能助理", "用户", "", ""]
 

@@ -10,17 +10,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlparse
 
+import browser_kit
 import httpx
 import pytest
 import requests
+from browser_kit import BOT, TIMEOUT, browser, send, serving, wait_for_text  # noqa: F401
 
 import app
 from bench.gradio_protocol import AppModel, SSEDecoder, loads
 from minimax_backend import Settings
-import browser_kit
-from browser_kit import BOT, TIMEOUT, browser, send, serving, wait_for_text  # noqa: F401
 from tests.test_app_client import free_port
-from ui.service import ChatService
+from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
 

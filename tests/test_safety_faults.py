@@ -12,7 +12,7 @@ from gradio_client import Client
 import app
 from minimax_backend import Settings
 from minimax_backend.errors import CODES
-from ui.service import ChatService
+from ui.chat.service import ChatService
 
 # A model without thinking, so a partial reply is plain answer text.
 CONTROLS = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "", ""]

@@ -8,9 +8,17 @@ from types import SimpleNamespace
 import pytest
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
-from ui.chat import ChatHandlers
-from ui.guard import DEFAULTS, Guard, GuardConfig, LimitExceeded, auth_from_env, check_history, client_ip
-from ui.spending import SlidingWindow, estimate_tokens
+from ui.chat.handlers import ChatHandlers
+from ui.chat.history import check_history
+from ui.protect.guard import (
+    DEFAULTS,
+    Guard,
+    GuardConfig,
+    LimitExceeded,
+    auth_from_env,
+    client_ip,
+)
+from ui.protect.spending import SlidingWindow, estimate_tokens
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
 CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")

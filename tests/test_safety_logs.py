@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 from minimax_backend import TextDelta
 from minimax_backend.errors import error_for_code
-from ui.logs import install_redaction, log_finished, redact, short_id
-from ui.reply import Reply
+from ui.chat.reply import Reply
+from ui.protect.logs import install_redaction, log_finished, redact, short_id
 
 
 def test_key_shaped_text_and_configured_keys_are_masked():

@@ -4,9 +4,9 @@ import random
 import pytest
 
 from minimax_backend import Finish, TextDelta
-from ui.history import to_messages
-from ui.reply import Reply
-from ui.safe_markdown import display, original
+from ui.chat.history import to_messages
+from ui.chat.reply import Reply
+from ui.text.safe_markdown import display, original
 
 
 @pytest.mark.parametrize("text, shown", [

@@ -1,5 +1,5 @@
 """The visitor's conversations on the page: the list, switching, renaming, deleting, export
-and import. What is stored, and how it is checked and bounded, is `ui/store.py`.
+and import. What is stored, and how it is checked and bounded, is `ui/conversations/store.py`.
 """
 from __future__ import annotations
 
@@ -13,15 +13,24 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend.models import PRO, models_for, spec_for
+from minimax_backend.types import DEFAULT_BOT_NAME as BOT_NAME
+from minimax_backend.types import DEFAULT_USER_NAME as USER_NAME
 
+from ..text.strings import lang_of, text
 from . import export
-from .controls import BOT_NAME, USER_NAME
 from .export import FormatError
-from .store import (bound, default_settings, find, new_conversation, new_id, now, parse_store,
-                    settings_from, title_of)
-from .strings import lang_of, text
+from .store import (
+    bound,
+    default_settings,
+    find,
+    new_conversation,
+    new_id,
+    now,
+    parse_store,
+    settings_from,
+    title_of,
+)
 from .transcript import history_to_messages, messages_to_history
-
 
 LEFT = "-"  # `sent_in` once New chat has left the conversation a reply was streaming into
 

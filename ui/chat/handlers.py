@@ -17,15 +17,22 @@ import gradio as gr
 from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
+from ..protect.guard import Guard, LimitExceeded, limit_text
+from ..protect.logs import log_finished, log_limited
+from ..protect.spending import Reservation, prompt_tokens, reply_tokens
+from ..text.safe_markdown import display, original
+from ..text.strings import lang_of, text
 from .coalesce import INTERVAL, coalesce
-from .guard import Guard, LimitExceeded, check_history, limit_text
-from .history import MAX_SYSTEM_CHARS, item_text, last_user_index, shown_answers, to_messages
-from .logs import log_finished, log_limited
+from .history import (
+    MAX_SYSTEM_CHARS,
+    check_history,
+    item_text,
+    last_user_index,
+    shown_answers,
+    to_messages,
+)
 from .reply import Reply, error_lines, note
-from .safe_markdown import display, original
 from .service import ChatService, Route, Run, Runs
-from .spending import Reservation, prompt_tokens, reply_tokens
-from .strings import lang_of, text
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,23 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from minimax_backend import (APIConnectionError, AuthenticationError, Finish, MiniMaxError, QuotaError,
-                             ReasoningDelta, ResponseFormatError, Retrying, TextDelta, Usage)
+from minimax_backend import (
+    APIConnectionError,
+    AuthenticationError,
+    Finish,
+    MiniMaxError,
+    QuotaError,
+    ReasoningDelta,
+    ResponseFormatError,
+    Retrying,
+    TextDelta,
+    Usage,
+)
 
+from ..protect.logs import redact_known
+from ..text.safe_markdown import display
+from ..text.strings import text
 from .history import NOTE_CLASS, PENDING
-from .logs import redact_known
-from .safe_markdown import display
-from .strings import text
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from minimax_backend import ChatRequest, Message, MiniMaxError, ValidationError
 from minimax_backend.models import APIS, DEFAULT_MODEL, V2
 from minimax_backend.settings import REGIONS
 
-from .guard import Guard, LimitExceeded, limit_text
-from .reply import error_lines
-from .service import ChatService, Route
-from .strings import lang_of, text, tr
+from ..chat.reply import error_lines
+from ..chat.service import ChatService, Route
+from ..protect.guard import Guard, LimitExceeded, limit_text
+from ..text.strings import lang_of, text, tr
 
 REGION_NAMES = {"cn": "中国大陆 China", "global": "海外 Global"}
 AUTH_CODES = (1004, 2049)  # how MiniMax refuses a key, including one sent to the other region

@@ -2,7 +2,7 @@
 
 The widget shows an assistant turn as up to three items (the folded thinking, the answer, a
 note); the document keeps it as one message with `reasoning`, `raw` and `note` beside the
-answer (see `ui.export`).
+answer (see `ui.conversations.export`).
 """
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import html
 import re
 from typing import Any
 
+from ..chat.history import NOTE_CLASS, is_note, is_pending, is_thought, item_text
+from ..chat.reply import note
+from ..text.safe_markdown import display, original
+from ..text.strings import text
 from . import export
-from .history import NOTE_CLASS, is_note, is_pending, is_thought, item_text
-from .reply import note
-from .safe_markdown import display, original
-from .strings import text
 
 _NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTALL)
 
@@ -51,7 +51,7 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
             last["content"] = f"{last['content']}\n\n{content}" if last["content"] else content
     for message in messages:
         raw = raw_replies.get(message["content"]) if message["role"] == "assistant" else None
-        # The widget shows markup escaped (ui.safe_markdown); a document keeps the real text.
+        # The widget shows markup escaped (ui.text.safe_markdown); a document keeps the real text.
         message["content"] = original(message["content"])
         if "reasoning" in message:
             message["reasoning"] = original(message["reasoning"])

@@ -1,7 +1,7 @@
 """HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap.
 
 `SecurityHeaders` sends a policy that lets the page load images, media and frames only from
-the app itself, so even markup that slipped past `ui.safe_markdown` cannot make a visitor's
+the app itself, so even markup that slipped past `ui.text.safe_markdown` cannot make a visitor's
 browser call an attacker's server. `BodyLimit` refuses request bodies over a size (the chat
 history travels in every request; `launch(max_file_size=…)` covers uploads only).
 """
@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 # Requests carry the chat history and, for some events, the browser's encrypted conversation
-# store (ui/store.py, up to what localStorage holds, ~5 MB): this fits both.
+# store (ui/conversations/store.py, up to what localStorage holds, ~5 MB): this fits both.
 MAX_BODY_BYTES = 8_000_000
 
 

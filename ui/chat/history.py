@@ -12,8 +12,9 @@ from typing import Any
 
 from minimax_backend import Message, ValidationError
 
-from .safe_markdown import original
-from .strings import EN, ZH, MESSAGES
+from ..protect.guard import GuardConfig, too_big
+from ..text.safe_markdown import original
+from ..text.strings import EN, MESSAGES, ZH
 
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
@@ -102,7 +103,7 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
     size = 0
     for index, (role, items) in enumerate(groups):
         if role == "user":
-            # Shown with markup escaped (ui.safe_markdown); MiniMax gets what was typed.
+            # Shown with markup escaped (ui.text.safe_markdown); MiniMax gets what was typed.
             content = "\n\n".join(original(t) for t in (item_text(i) for i in items) if t)
             is_last = index == len(groups) - 1
             answered = not is_last and bool(answer_text(groups[index + 1][1]))
@@ -136,3 +137,28 @@ def last_user_index(history: list[dict]) -> int | None:
         elif index is not None:
             break
     return index
+
+
+def check_history(history: Any, config: GuardConfig) -> None:
+    """Refuse a history (untrusted: it comes back from the browser) over the size limits.
+    Its shape is checked item by item here and again by `history.to_messages`."""
+    if not isinstance(history, (list, tuple)):
+        raise ValidationError("history", "the chat history must be a list", "对话记录必须是列表")
+    turns = size = 0
+    previous = None
+    for item in history:
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
+            raise ValidationError("history", "each message needs role user or assistant",
+                                  "每条消息的角色必须是 user 或 assistant")
+        content = item_text(item)
+        size += len(content)
+        if item["role"] == "user":
+            turns += item["role"] != previous
+            if len(content) > config.max_message_chars:
+                raise too_big("message_chars", config.max_message_chars)
+        previous = item["role"]
+    # Items without text still cost CPU to validate and re-render: cap their number too.
+    if turns > config.max_history_turns or len(history) > 8 * config.max_history_turns:
+        raise too_big("history_turns", config.max_history_turns)
+    if size > config.max_history_chars:
+        raise too_big("history_chars", config.max_history_chars)

@@ -6,10 +6,10 @@ from typing import Any
 
 import gradio as gr
 
-from .conversations import LEFT, ConversationHandlers
+from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
+from ..text.strings import tr
+from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
-from .browser import AFTER_A_MOMENT, CONFIRM_DELETE
-from .strings import tr
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.

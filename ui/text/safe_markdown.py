@@ -7,7 +7,7 @@ prose (not in fenced code blocks or code spans, whose text Markdown already show
 - a `<` that opens a tag, comment or declaration becomes `&lt;`, so the markup shows as text;
 - the `!` of an image becomes `&#33;`, so `![alt](url)` is a plain link the visitor must click.
 `original()` undoes exactly this for turns sent back to MiniMax. The page's Content-Security-
-Policy (ui/middleware.py) blocks remote images and media as a second line of defence.
+Policy (ui/server/middleware.py) blocks remote images and media as a second line of defence.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What visitors have spent: amounts in a sliding time window, and the tokens a request and
-its reply cost. `ui/guard.py` decides with these who may send what."""
+its reply cost. `ui/protect/guard.py` decides with these who may send what."""
 from __future__ import annotations
 
 import math

@@ -14,7 +14,7 @@ IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
 
 
 # A front-end step that only waits (before the save that keeps a sent message: see
-# `ui.sidebar.Saves.wire_send`). The benchmark's load client waits the same `setTimeout`.
+# `ui.conversations.panel.Saves.wire_send`). The benchmark's load client waits the same `setTimeout`.
 SEND_SAVE_DELAY_MS = 1000
 AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args), "
                   f"{SEND_SAVE_DELAY_MS}))")

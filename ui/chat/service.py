@@ -15,8 +15,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from minimax_backend import (REGIONS, CancelToken, ChatRequest, ChatResult, MiniMaxClient, Settings,
-                             StreamEvent, ValidationError)
+from minimax_backend import (
+    REGIONS,
+    CancelToken,
+    ChatRequest,
+    ChatResult,
+    MiniMaxClient,
+    Settings,
+    StreamEvent,
+    ValidationError,
+)
 
 from .reply import Reply
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from minimax_backend import ValidationError
 
-from .history import item_text
 from .spending import Reservation, SlidingWindow
 
 # What a public demo allows one visitor by default; 0 switches a rate limit off.
@@ -172,34 +171,10 @@ def limit_text(err: LimitExceeded, lang: str) -> str:
     return template.format(limit=err.limit, seconds=err.retry_after)
 
 
-def _too_big(what: str, limit: int) -> ValidationError:
+def too_big(what: str, limit: int) -> ValidationError:
+    """The refusal of something over a size limit, in both languages."""
     return ValidationError(what, _TEXTS[what]["en"].format(limit=limit),
                            _TEXTS[what]["zh"].format(limit=limit))
-
-
-def check_history(history: Any, config: GuardConfig) -> None:
-    """Refuse a history (untrusted: it comes back from the browser) over the size limits.
-    Its shape is checked item by item here and again by `history.to_messages`."""
-    if not isinstance(history, (list, tuple)):
-        raise ValidationError("history", "the chat history must be a list", "对话记录必须是列表")
-    turns = size = 0
-    previous = None
-    for item in history:
-        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
-            raise ValidationError("history", "each message needs role user or assistant",
-                                  "每条消息的角色必须是 user 或 assistant")
-        content = item_text(item)
-        size += len(content)
-        if item["role"] == "user":
-            turns += item["role"] != previous
-            if len(content) > config.max_message_chars:
-                raise _too_big("message_chars", config.max_message_chars)
-        previous = item["role"]
-    # Items without text still cost CPU to validate and re-render: cap their number too.
-    if turns > config.max_history_turns or len(history) > 8 * config.max_history_turns:
-        raise _too_big("history_turns", config.max_history_turns)
-    if size > config.max_history_chars:
-        raise _too_big("history_chars", config.max_history_chars)
 
 
 def sessions_from_env(env: Mapping[str, str] | None = None) -> int:

@@ -8,8 +8,8 @@ from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spe
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 
-from .service import ChatService
-from .strings import lang_of, text
+from ..chat.service import ChatService
+from ..text.strings import lang_of, text
 
 BOT_NAME, USER_NAME = DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 API_CHOICES = [("v2 · chatcompletion_v2", V2), ("pro · chatcompletion_pro", PRO)]

@@ -107,7 +107,7 @@ def outcome(reply: Any) -> str:
 
 
 def log_finished(session: str, request: Any, reply: Any, tokens: int, estimated: bool) -> None:
-    """The one log line of a finished reply (`ui.reply.Reply`, `ChatRequest`)."""
+    """The one log line of a finished reply (`ui.chat.reply.Reply`, `ChatRequest`)."""
     err = reply.error
     ended = reply.ended_at or reply.started
     log_reply(session=session, model=request.model, api=request.api, outcome=outcome(reply),

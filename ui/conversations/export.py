@@ -22,8 +22,8 @@ from typing import Any
 from minimax_backend.models import APIS, V2, spec_for
 from minimax_backend.types import MAX_NAME_CHARS
 
-from .history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
-from .strings import EN, ZH
+from ..chat.history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
+from ..text.strings import EN, ZH
 
 FORMAT = "minimax-chat"
 VERSION = 1

@@ -1,11 +1,11 @@
 """The conversations a visitor keeps in their browser: the store's shape, its validation
-and its bounds. The handlers that show and change it are in `ui/conversations.py`.
+and its bounds. The handlers that show and change it are in `ui/conversations/handlers.py`.
 
 The store lives in `gr.BrowserState` (the browser's localStorage), never on the server:
 
     {"version": 1, "current": <id>, "conversations": [{"id": <16 hex>, **document}, ...]}
 
-where each document is `ui.export`'s versioned conversation format, so stored data and
+where each document is `ui.conversations.export`'s versioned conversation format, so stored data and
 imported files pass the same validation: both come from the browser and are untrusted.
 Raw assistant turns (M2's `<think>` part) are kept there too and refill the server-side
 `raw_replies` state when a conversation is reopened.
@@ -22,11 +22,12 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend.models import DEFAULT_MODEL, V2, spec_for
+from minimax_backend.types import DEFAULT_BOT_NAME as BOT_NAME
+from minimax_backend.types import DEFAULT_USER_NAME as USER_NAME
 
+from ..text.strings import text
 from . import export
-from .controls import BOT_NAME, USER_NAME
 from .export import FormatError, parse_document, parse_settings
-from .strings import text
 
 STORE_VERSION = 1
 STORAGE_KEY = "minimax-chat-conversations"
@@ -36,7 +37,7 @@ STORAGE_KEY = "minimax-chat-conversations"
 DEFAULT_STORAGE_SECRET = "minimax-chat-browser-storage-v1"
 MAX_CONVERSATIONS = 50
 # The store travels in each save request, beside the chat on screen, under the app's 2 MB
-# body cap (ui/middleware.py); localStorage holds about 5 MB per site.
+# body cap (ui/server/middleware.py); localStorage holds about 5 MB per site.
 MAX_STORE_BYTES = 1_000_000
 TITLE_CHARS = 40
 _ID = re.compile(r"^[0-9a-f]{16}$")

@@ -1,0 +1,6 @@
+"""One reply, from the chat widget's history to MiniMax and back: the history's rules
+(`history`), the reply as shown (`reply`), page-update pacing (`coalesce`), where replies come
+from (`service`) and the event handlers (`handlers`).
+
+May import `ui.protect` and `ui.text`.
+"""

@@ -1,0 +1,5 @@
+"""What protects a shared link: per-visitor limits (`guard`), what visitors spent
+(`spending`) and logs with no key in them (`logs`).
+
+May import `ui.text`.
+"""
