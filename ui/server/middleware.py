@@ -1,9 +1,11 @@
-"""HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap.
+"""HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap,
+assembled with the others of `ui.server` in `middleware()`.
 
 `SecurityHeaders` sends a policy that lets the page load images, media and frames only from
 the app itself, so even markup that slipped past `ui.text.safe_markdown` cannot make a visitor's
-browser call an attacker's server. `BodyLimit` refuses request bodies over a size (the chat
-history travels in every request; `launch(max_file_size=…)` covers uploads only).
+browser call an attacker's server. `BodyLimit` refuses request bodies over a size, on every
+route: the chat history travels in every request, and an upload holds one file
+(`launch(max_file_size=…)` checks each file, not the request).
 """
 from __future__ import annotations
 
@@ -11,11 +13,17 @@ from typing import Any
 
 from starlette.middleware import Middleware
 
+from .budget import RequestBudget
+from .refused import RefusedRoutes
+from .uploads import UploadGuard, is_upload
+
 CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 # Requests carry the chat history and, for some events, the browser's encrypted conversation
 # store (ui/conversations/store.py, up to what localStorage holds, ~5 MB): this fits both.
 MAX_BODY_BYTES = 8_000_000
+# An upload: one file of at most launch's max_file_size ("2mb", 2 MiB), and its multipart framing.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024 + 16_384
 
 
 class SecurityHeaders:
@@ -43,21 +51,23 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Answers 413 to a request whose body is over `limit` bytes (uploads excepted: gradio's
-    `max_file_size` applies there)."""
+    """Answers 413 to a request whose body is over `limit` bytes, or over `upload_limit` for
+    an upload, however the path is spelled."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES,
+                 upload_limit: int = MAX_UPLOAD_BYTES) -> None:
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path", "").endswith("/upload"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.upload_limit if is_upload(scope) else self.limit
         headers = dict(scope.get("headers") or [])
         try:
             declared = int(headers.get(b"content-length", b"0"))
         except ValueError:
             declared = 0
-        if declared > self.limit:
+        if declared > limit:
             return await _too_large(send)
         received = 0
 
@@ -66,7 +76,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise _TooLarge()
             return message
 
@@ -89,5 +99,8 @@ async def _too_large(send: Any) -> None:
 
 
 def middleware() -> list[Middleware]:
-    """For `launch(app_kwargs={"middleware": ...})`."""
-    return [Middleware(SecurityHeaders), Middleware(BodyLimit)]
+    """For `launch(app_kwargs={"middleware": ...})`, outermost first: headers on every
+    answer, then routes the page never calls, each address's budget (before any body is
+    read), the body cap, and the upload checks (which read the capped body)."""
+    return [Middleware(SecurityHeaders), Middleware(RefusedRoutes), Middleware(RequestBudget),
+            Middleware(BodyLimit), Middleware(UploadGuard)]
