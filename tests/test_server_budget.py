@@ -83,6 +83,9 @@ def test_an_address_over_its_posts_waits_until_its_oldest_leaves_the_minute():
     assert (status, headers[b"retry-after"]) == (429, b"30")  # the first post leaves at 1060
     assert json.loads(body) == {"detail": "Too many requests from this address"}
     assert run(budget, who="10.0.0.2")[0] == 200  # another address has its own budget
+    for host in ("2001:db8::1", "2001:db8::2", "2001:db8::3"):  # one /64: one visitor
+        assert run(budget, who=host)[0] == 200
+    assert run(budget, who="2001:db8::ffff")[0] == 429
     assert run(budget, method="GET")[0] == 200  # pages, assets and streams are not counted
     clock.now = 1060.0
     assert run(budget)[0] == 200

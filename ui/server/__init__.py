@@ -1,5 +1,11 @@
-"""The HTTP edge of the page: ASGI middleware that gradio does not provide (security headers,
-a body cap). The only package under `ui` that may import an HTTP library (starlette).
+"""The HTTP edge of the page: what gradio does not provide, installed by `app.py`.
 
-Imports nothing else from `ui`; `app.py` installs it.
+- `middleware`  security headers, the body cap, and the stack in order (`middleware()`)
+- `refused`     gradio routes this page never calls
+- `budget`      what one client address may post, and one large body at a time
+- `uploads`     one file per upload, within a per-address and a total disk budget
+- `sessions`    what gradio keeps per browser session, bounded in bytes (an ASGI lifespan)
+
+The only package under `ui` that may import an HTTP library (starlette). Imports nothing
+else from `ui`.
 """

@@ -22,6 +22,7 @@ that proxy names).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import math
 import time
@@ -41,10 +42,10 @@ WINDOW_S = 60.0
 
 class Window:
     """Amounts per key over the last `seconds`; the least recently seen keys are forgotten
-    past `max_keys`. Single-threaded: used from the event loop only."""
+    past `max_keys` (a few MB at most). Single-threaded: used from the event loop only."""
 
     def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 100_000) -> None:
+                 max_keys: int = 10_000) -> None:
         self.limit, self.seconds, self.clock, self.max_keys = limit, seconds, clock, max_keys
         self._entries: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()
         self._totals: dict[str, int] = {}
@@ -93,8 +94,16 @@ class Budget:
 
 
 def client_address(scope: dict) -> str:
+    """Who a budget is kept for: the peer's IPv4 address, or the /64 network of an IPv6 one
+    (one home or server is given a whole /64, and can pick a new address per request)."""
     client = scope.get("client")
-    return client[0] if client else "unknown"
+    host = client[0] if client else "unknown"
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Network(f"{host}/64", strict=False))
+        except ValueError:
+            pass
+    return host
 
 
 def declared_length(scope: dict) -> int | None:
