@@ -23,7 +23,9 @@ from gradio.components import State
 from gradio.state_holder import SessionState, StateHolder
 
 MAX_SESSION_BYTES = 128_000_000  # all sessions' state together
-SESSION_BYTES = 16_000  # what one session costs beside its state (a copy of the page's index)
+# What a session costs beside its state: the page's index, and the components its updates
+# rebuilt (57 KB each for 800 sessions that opened the page and changed the settings).
+SESSION_BYTES = 64_000
 CLOSED_TTL_S = 3600  # gradio's: a closed tab's state is kept an hour for it to come back
 
 
