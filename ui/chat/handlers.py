@@ -31,8 +31,9 @@ from .history import (
     shown_answers,
     to_messages,
 )
+from .lifecycle import Runs
 from .reply import Reply, error_lines, note
-from .service import ChatService, Route, Run, Runs
+from .service import ChatService, Route
 
 log = logging.getLogger(__name__)
 
@@ -222,44 +223,32 @@ class ChatHandlers:
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
         reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
                       budget_capped=capped, host_key=not route.api_key)
-        run = Run(base=history, reply=reply.snapshot())
-        self.runs.start(session, run)
-        try:
-            events = self.service.stream(chat_request, route, run.cancel)
+
+        def charge(received: Reply, shown: Reply) -> None:
+            _settle(held, session, chat_request, received, shown)
+
+        with self.runs.open(session, history, reply, charge) as life:
             failure: Exception | None = None
             try:
+                events = self.service.stream(chat_request, route, life.cancel)
                 async with aclosing(coalesce(events, **self.coalesce_args)) as batches:
                     async for batch in batches:
-                        if run.cancel.cancelled:
+                        if not life.streaming:
                             break
                         for event in batch:
                             reply.apply(event)
-                        run.reply = reply.snapshot()
+                        life.show()
                         yield history + reply.messages(lang), gr.skip()
             except MiniMaxError as err:
                 failure = err
             except Exception as err:  # a bug here must not cost the visitor the chat
                 log.exception("reply failed")
                 failure = err
-            cancelled = run.cancel.cancelled
-            shown = run.reply.snapshot() if cancelled else reply  # frozen as last shown
-            shown.end(stopped=cancelled, error=None if cancelled else failure)
-            run.done = True
-            _settle(held, session, chat_request, reply, shown)
-            # Cancelled by New chat or a newer reply, this reply must not come back into the
-            # chat; by Stop, it ends frozen and marked (after any update still on its way).
-            if not cancelled or run.frozen:
+            shown = life.finish(failure)
+            # Dropped by New chat or a newer reply, it must not come back into the chat;
+            # stopped, it ends frozen and marked (after any update still on its way).
+            if shown is not None:
                 yield history + shown.messages(lang), _remember(raw_replies, history, shown)
-        finally:
-            run.cancel.cancel()  # closes the upstream too when the visitor leaves mid-reply
-            if not held.settled:  # gradio closed the handler mid-reply: Stop, a closed tab
-                reply.end(stopped=True)
-                _settle(held, session, chat_request, reply, reply)
-            if run.done:
-                self.runs.finish(session, run)
-            else:  # kept a moment for the Stop handler, which may run after this
-                self.runs.closed(session, run)
-            run.ended.set()
 
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
         """Cancel the reply and freeze it as last shown, marked as stopped.
