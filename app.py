@@ -18,9 +18,10 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from ui.browser.scripts import BUSY, IDLE, page_js
-from ui.chat.handlers import MAX_MESSAGE_CHARS, ChatHandlers
+from ui.chat.handlers import ChatHandlers
 from ui.chat.history import MAX_SYSTEM_CHARS
 from ui.chat.service import ChatService
+from ui.chat.turns import MAX_MESSAGE_CHARS, TurnHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
 from ui.panels.controls import (
@@ -175,6 +176,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
     message costs the server no component rebuilds. `saves` store the chat in the browser
     once a message is sent, after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+    turns = TurnHandlers(chat.runs)
     stream: dict[str, Any] = {
         "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
         "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
@@ -182,11 +184,11 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
-        chat_input.submit(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
-        send.click(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
-        chatbot.retry(chat.retry, chatbot, chatbot, **starting),
-        chatbot.edit(chat.edit, chatbot, chatbot, **starting),
-        chatbot.example_select(chat.example, None, chatbot, **starting),
+        chat_input.submit(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        send.click(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        chatbot.retry(turns.retry, chatbot, chatbot, **starting),
+        chatbot.edit(turns.edit, chatbot, chatbot, **starting),
+        chatbot.example_select(turns.example, None, chatbot, **starting),
     ]
     streams = []
     for index, start in enumerate(starts):
@@ -197,7 +199,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         streams.append(start.success(**stream, **visibility))
         streams[-1].then(None, js=IDLE, **quick)
         streams[-1].success(**saves.after_reply)
-    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
+    chatbot.undo(turns.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
     stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
                **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):

@@ -19,6 +19,8 @@ from minimax_backend import (
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import PRO, V2
 from ui.chat.handlers import ChatHandlers
+from ui.chat.lifecycle import Runs
+from ui.chat.turns import TurnHandlers
 from ui.chat.history import is_note
 
 M2 = "MiniMax-M2.7"
@@ -112,7 +114,7 @@ def test_raw_replies_no_longer_on_screen_are_forgotten():
     service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
     handlers = ChatHandlers(service, interval=0.0)
     history, raw = run(handlers, [user("hi")])[-1]
-    retried = handlers.retry(to_blocks(history), request())
+    retried = TurnHandlers(handlers.runs).retry(to_blocks(history), request())
     _, raw = run(handlers, retried, raw)[-1]
     assert raw == {"ok": "ok"}
 
@@ -243,7 +245,7 @@ def test_sending_while_a_reply_streams_is_refused_politely():
         agen = handlers.respond([user("one")], {}, *CONTROLS.values(), request())
         await agen.__anext__()
         with pytest.raises(gr.Error, match="still streaming"):
-            handlers.send("two", [user("one")], request())
+            TurnHandlers(handlers.runs).send("two", [user("one")], request())
         handlers.stop({}, request())
         await agen.aclose()
 
@@ -253,9 +255,9 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
     # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
-    box, history = ChatHandlers(ScriptedService()).send("hello", [], request())
+    box, history = TurnHandlers(Runs()).send("hello", [], request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]
-    assert ChatHandlers(ScriptedService()).send("   ", [], request()) == (gr.skip(), gr.skip())
+    assert TurnHandlers(Runs()).send("   ", [], request()) == (gr.skip(), gr.skip())
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),
@@ -264,26 +266,26 @@ CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2")
 
 
 def test_retry_drops_the_last_answer_only():
-    history = ChatHandlers(ScriptedService()).retry(CHAT, request())
+    history = TurnHandlers(Runs()).retry(CHAT, request())
     assert [item["content"][0]["text"] for item in history] == ["q1", "a1", "q2"]
 
 
 def test_undo_removes_the_last_turn_and_returns_its_message():
-    history, box = ChatHandlers(ScriptedService()).undo(CHAT, request())
+    history, box = TurnHandlers(Runs()).undo(CHAT, request())
     assert len(history) == 2 and box == "q2"
 
 
 def test_edit_regenerates_from_the_edited_message():
     edit = SimpleNamespace(index=0, value="q1, reworded")
-    history = ChatHandlers(ScriptedService()).edit(CHAT, edit, request())
+    history = TurnHandlers(Runs()).edit(CHAT, edit, request())
     assert history == [{"role": "user", "content": "q1, reworded"}]
     ignored = SimpleNamespace(index=1, value="an answer")
-    assert ChatHandlers(ScriptedService()).edit(CHAT, ignored, request()) == gr.skip()
+    assert TurnHandlers(Runs()).edit(CHAT, ignored, request()) == gr.skip()
 
 
 def test_an_example_starts_the_chat():
     choice = SimpleNamespace(value={"text": "用三句话解释什么是大语言模型。"})
-    history = ChatHandlers(ScriptedService()).example(choice, request())
+    history = TurnHandlers(Runs()).example(choice, request())
     assert history == [{"role": "user", "content": "用三句话解释什么是大语言模型。"}]
 
 

@@ -1,8 +1,6 @@
-"""The chat event handlers: adapt the backend's event stream to the chat widget.
-
-Each handler takes the widget's history (gradio 6 content blocks, untrusted), returns the new
-history, and never talks HTTP. `respond` streams one reply; the others prepare the history
-for it (send, retry, edit, example) or undo and stop.
+"""The handlers of a reply: `respond` streams it into the chat widget, Stop freezes it, New
+chat drops it. The history they take comes from the browser (gradio 6 content blocks,
+untrusted); they never talk HTTP. The history is prepared for them by `turns`.
 """
 from __future__ import annotations
 
@@ -20,31 +18,23 @@ from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
-from ..text.safe_markdown import display, original
-from ..text.strings import lang_of, text
-from .coalesce import INTERVAL, coalesce
+from ..text.safe_markdown import display
+from ..text.strings import lang_of
+from .coalesce import INTERVAL, coalesce, page_interval
 from .history import (
     MAX_SYSTEM_CHARS,
     check_history,
-    item_text,
-    last_user_index,
     shown_answers,
     to_messages,
 )
-from .lifecycle import Runs
+from .lifecycle import Runs, session_of
 from .reply import Reply, error_lines, note
 from .service import ChatService, Route
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 20_000
 END_WAIT_S = 2.0  # New chat waits this long at most for a cancelled reply's handler to return
 RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
-
-
-def user_message(content: str) -> dict:
-    """A user turn for the widget, any markup in it shown as text."""
-    return {"role": "user", "content": display(content)}
 
 
 def _settle(held: Reservation, session: str, chat_request: ChatRequest, received: Reply,
@@ -54,10 +44,6 @@ def _settle(held: Reservation, session: str, chat_request: ChatRequest, received
     tokens, estimated = reply_tokens(chat_request, received)
     held.settle(tokens)
     log_finished(session, chat_request, shown, tokens, estimated)
-
-
-def _session(request: gr.Request | None) -> str:
-    return getattr(request, "session_hash", None) or "anonymous"
 
 
 def _number(name: str, value: Any, kind: type) -> Any:
@@ -102,18 +88,6 @@ def _remember(raw_replies: RawReplies | None, history: list, reply: Reply) -> Ra
     return kept
 
 
-# Every page update of every stream costs the one server process CPU (gradio diffs and sends
-# it). Past this many replies at once, updates are spaced out in proportion, so 50 visitors
-# cost about as much as 10; one visitor still gets an update every 40 ms.
-SMOOTH_STREAMS = 10
-MAX_INTERVAL = 0.25
-
-
-def page_interval(base: float, streaming: int) -> float:
-    """Seconds between page updates of one reply while `streaming` replies are running."""
-    return min(max(base, MAX_INTERVAL), base * max(1.0, streaming / SMOOTH_STREAMS))
-
-
 class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
@@ -125,71 +99,12 @@ class ChatHandlers:
         base = INTERVAL if interval is None else interval
         self.coalesce_args = {"interval": lambda: page_interval(base, self.runs.streaming())}
 
-    def _check_idle(self, request: gr.Request | None) -> None:
-        """Refuse to start a reply while one streams. The page already holds Send, Enter,
-        Retry, Edit and Undo then; this is for scripts and races, and gradio shows the
-        message only for a queued event (these are not: a start must be quick)."""
-        if self.runs.busy(_session(request)):
-            raise gr.Error(text("busy", lang_of(request)), print_exception=False)
-
-    # -- preparing a reply ------------------------------------------------------------
-
-    def send(self, message: Any, history: Any, request: gr.Request) -> tuple:
-        """Move the typed message into the chat. Outputs: input, chatbot."""
-        self._check_idle(request)
-        if not isinstance(message, str) or not message.strip():
-            return gr.skip(), gr.skip()
-        return "", list(history or []) + [user_message(message[:MAX_MESSAGE_CHARS])]
-
-    def retry(self, history: Any, request: gr.Request) -> Any:
-        """Drop the last answer so it is generated again. Output: chatbot."""
-        self._check_idle(request)
-        history = list(history or [])
-        index = last_user_index(history)
-        if index is None:
-            return gr.skip()
-        end = index
-        while end < len(history) and history[end].get("role") == "user":
-            end += 1
-        return history[:end]
-
-    def edit(self, history: Any, edit: gr.EditData, request: gr.Request) -> Any:
-        """Regenerate from an edited user message. Output: chatbot."""
-        self._check_idle(request)
-        history = list(history or [])
-        index = edit.index[0] if isinstance(edit.index, (list, tuple)) else edit.index
-        if not isinstance(index, int) or not 0 <= index < len(history) \
-                or history[index].get("role") != "user" or not str(edit.value).strip():
-            return gr.skip()
-        edited = original(str(edit.value))[:MAX_MESSAGE_CHARS]  # the box showed it escaped
-        return history[:index] + [user_message(edited)]
-
-    def example(self, choice: gr.SelectData, request: gr.Request) -> Any:
-        """Start the chat with a starter example. Output: chatbot."""
-        self._check_idle(request)
-        value = choice.value if isinstance(choice.value, dict) else {}
-        message = value.get("text") or ""
-        return [user_message(message)] if message else gr.skip()
-
-    def undo(self, history: Any, request: gr.Request) -> tuple:
-        """Remove the last turn and put its message back in the box. Outputs: chatbot, input."""
-        self._check_idle(request)
-        history = list(history or [])
-        index = last_user_index(history)
-        if index is None:
-            return gr.skip(), gr.skip()
-        message = "\n\n".join(original(item_text(item)) for item in history[index:]
-                                if item.get("role") == "user")
-        return history[:index], message
-
     def new_chat(self, request: gr.Request) -> tuple:
         """Cancel any reply and empty the chat. Outputs: chatbot, raw replies."""
-        run = self.runs.stop(_session(request), freeze=False)
+        run = self.runs.stop(session_of(request), freeze=False)
         if run is not None:  # let its last update out first, or it lands in the empty chat
             run.ended.wait(END_WAIT_S)
         return [], {}
-
-    # -- streaming and stopping -------------------------------------------------------
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, api: str, region: str,
                       model: str, system: str, temperature: Any, top_p: Any, max_tokens: Any,
@@ -200,7 +115,7 @@ class ChatHandlers:
         history = list(history or [])
         if not history or not isinstance(history[-1], dict) or history[-1].get("role") != "user":
             return  # nothing to answer (an empty message was not sent)
-        lang, session = lang_of(request), _session(request)
+        lang, session = lang_of(request), session_of(request)
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
         try:  # before the backend: the only place that spends the host's key
@@ -253,7 +168,7 @@ class ChatHandlers:
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
         """Cancel the reply and freeze it as last shown, marked as stopped.
         Outputs: chatbot, raw replies."""
-        run = self.runs.stop(_session(request))
+        run = self.runs.stop(session_of(request))
         if run is None:
             return gr.skip(), gr.skip()
         reply = run.reply.snapshot()

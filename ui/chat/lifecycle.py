@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any
 
 from minimax_backend import CancelToken
 
@@ -45,6 +46,11 @@ class Run:
     state: State = State.STREAMING  # written only by `Runs`, under its lock
     closed_at: float | None = None  # when it became CLOSED
     ended: threading.Event = field(default_factory=threading.Event)  # its handler returned
+
+
+def session_of(request: Any) -> str:
+    """The visitor's gradio session, which `Runs` keys replies by."""
+    return getattr(request, "session_hash", None) or "anonymous"
 
 
 Charge = Callable[[Reply, Reply], None]  # (all that was received, what was shown)
