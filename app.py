@@ -17,11 +17,11 @@ import gradio as gr
 from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
+from minimax_backend.types import MAX_NAME_CHARS
 from ui.browser.scripts import BUSY, IDLE, page_js
 from ui.chat.handlers import ChatHandlers
-from ui.chat.history import MAX_SYSTEM_CHARS
 from ui.chat.service import ChatService
-from ui.chat.turns import MAX_MESSAGE_CHARS, TurnHandlers
+from ui.chat.turns import TurnHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
 from ui.panels.controls import (
@@ -36,6 +36,7 @@ from ui.panels.controls import (
 )
 from ui.panels.own_key import check_key, key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.protect.limits import SYSTEM_CHARS
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware
 from ui.text.strings import EXAMPLES, I18N, tr
@@ -67,8 +68,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests)."""
     service = service or ChatService()
-    # Per-visitor limits from APP_* variables, read at the first message (see ui/protect/guard.py).
-    chat = ChatHandlers(service, interval=interval, guard=guard or Guard(GuardConfig.from_env))
+    # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
+    # box allows what the guard does.
+    guard = guard or Guard(GuardConfig.from_env)
+    chat = ChatHandlers(service, interval=interval, guard=guard)
     spec = spec_for(DEFAULT_MODEL[V2])
 
     # Hourly, gradio deletes the files it cached for this page (exports, imports) after an hour.
@@ -91,7 +94,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     chat_input = gr.Textbox(
                         elem_id="chat-input", label=tr("input"), show_label=False,
                         placeholder=tr("input_placeholder"),
-                        lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS,
+                        lines=1, max_lines=10, max_length=guard.config.max_message_chars,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
@@ -109,7 +112,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                                         allow_custom_value=True, label=tr("model"),
                                         info=tr("model_info"))
                     system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
-                                        max_length=MAX_SYSTEM_CHARS,
+                                        max_length=SYSTEM_CHARS.default,
                                         label=tr("system"), info=tr("system_info"),
                                         placeholder=tr("system_placeholder"))
                     temperature = gr.Slider(0.01, 1.0, value=spec.default_temperature, step=0.01,
@@ -120,10 +123,11 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     max_tokens = gr.Slider(1, spec.max_output_tokens, value=spec.default_max_tokens,
                                            step=1, elem_id="max-tokens", label=tr("max_tokens"),
                                            info=tr("max_tokens_info"))
-                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name", max_length=64,
+                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name",
+                                          max_length=MAX_NAME_CHARS,
                                           label=tr("bot_name"), info=tr("bot_name_info"))
                     user_name = gr.Textbox(USER_NAME, visible=False, elem_id="user-name",
-                                           max_length=64, label=tr("user_name"),
+                                           max_length=MAX_NAME_CHARS, label=tr("user_name"),
                                            info=tr("user_name_info"))
                     reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):

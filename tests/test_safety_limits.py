@@ -9,6 +9,7 @@ import pytest
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
+from ui.chat.turns import TurnHandlers
 from ui.chat.history import check_history
 from ui.protect.guard import (
     DEFAULTS,
@@ -80,7 +81,8 @@ def test_defaults_suit_a_public_demo_and_env_overrides_them():
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
                                          ("APP_MAX_TOKENS_PER_HOUR", "-1"),
                                          ("APP_MAX_MESSAGE_CHARS", "0"),
-                                         ("APP_MAX_HISTORY_TURNS", "1.5")])
+                                         ("APP_MAX_HISTORY_TURNS", "1.5"),
+                                         ("APP_MAX_HISTORY_CHARS", "200001")])
 def test_a_bad_setting_is_refused_naming_its_variable(name, value):
     with pytest.raises(ValidationError, match=name) as caught:
         GuardConfig.from_env({name: value})
@@ -272,3 +274,27 @@ def test_a_too_long_message_or_history_is_refused_before_the_backend():
 def test_a_malformed_history_is_refused_with_a_message(history):
     with pytest.raises(ValidationError):
         check_history(history, GuardConfig())
+
+
+def test_a_message_over_the_limit_is_kept_whole_and_refused_saying_the_limit():
+    service = CountingService()
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(max_message_chars=10)))
+    box, history = TurnHandlers(handlers.runs).send("x" * 20_001, [], visitor())
+    assert box == "" and history == [{"role": "user", "content": "x" * 20_001}]  # not cut
+    refused = respond(handlers, history, visitor())
+    assert refused[0] == history[0] and service.calls == 0
+    assert "The message is too long (at most 10 characters)" in last_text(refused)
+
+
+def test_the_page_allows_what_the_server_does(monkeypatch):
+    import app
+    from ui.protect.limits import SYSTEM_CHARS
+
+    def max_length(demo, elem_id):
+        return next(b.max_length for b in demo.blocks.values() if b.elem_id == elem_id)
+
+    demo = app.build_demo(guard=Guard(GuardConfig(max_message_chars=123)))
+    assert max_length(demo, "chat-input") == 123
+    assert max_length(demo, "system-prompt") == SYSTEM_CHARS.default == 20_000
+    monkeypatch.delenv("APP_MAX_MESSAGE_CHARS", raising=False)
+    assert max_length(app.build_demo(), "chat-input") == GuardConfig().max_message_chars == 8_000

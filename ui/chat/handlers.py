@@ -16,14 +16,14 @@ from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
 from ..protect.guard import Guard, LimitExceeded, limit_text
+from ..protect.limits import SYSTEM_CHARS
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display
 from ..text.strings import lang_of
 from .coalesce import INTERVAL, coalesce, page_interval
 from .history import (
-    MAX_SYSTEM_CHARS,
-    check_history,
+        check_history,
     shown_answers,
     to_messages,
 )
@@ -65,9 +65,9 @@ def build_request(history: Any, raw_replies: RawReplies | None, api: str, model:
                   bot_name: str, user_name: str) -> ChatRequest:
     """The request for the reply to the last user message; raises ValidationError."""
     system = system if isinstance(system, str) else ""
-    if len(system) > MAX_SYSTEM_CHARS:
-        raise ValidationError("system", f"the system prompt is over {MAX_SYSTEM_CHARS} characters",
-                              f"系统提示词超过 {MAX_SYSTEM_CHARS} 个字符")
+    if len(system) > SYSTEM_CHARS.default:
+        raise ValidationError("system", f"the system prompt is over {SYSTEM_CHARS.default} characters",
+                              f"系统提示词超过 {SYSTEM_CHARS.default} 个字符")
     names = {"bot_name": bot_name, "user_name": user_name} if api == PRO else {}
     return ChatRequest(
         messages=tuple(to_messages(history, raw_replies)), model=(model or "").strip(), api=api,

@@ -13,8 +13,6 @@ from ..text.strings import lang_of, text
 from .history import item_text, last_user_index
 from .lifecycle import Runs, session_of
 
-MAX_MESSAGE_CHARS = 20_000
-
 
 def user_message(content: str) -> dict:
     """A user turn for the widget, any markup in it shown as text."""
@@ -39,7 +37,9 @@ class TurnHandlers:
         self._check_idle(request)
         if not isinstance(message, str) or not message.strip():
             return gr.skip(), gr.skip()
-        return "", list(history or []) + [user_message(message[:MAX_MESSAGE_CHARS])]
+        # Never cut: one over APP_MAX_MESSAGE_CHARS is refused, with a note saying the limit,
+        # by the guard in `respond` (the page's box stops there already; a script may not).
+        return "", list(history or []) + [user_message(message)]
 
     def retry(self, history: Any, request: gr.Request) -> Any:
         """Drop the last answer so it is generated again. Output: chatbot."""
@@ -61,7 +61,7 @@ class TurnHandlers:
         if not isinstance(index, int) or not 0 <= index < len(history) \
                 or history[index].get("role") != "user" or not str(edit.value).strip():
             return gr.skip()
-        edited = original(str(edit.value))[:MAX_MESSAGE_CHARS]  # the box showed it escaped
+        edited = original(str(edit.value))  # the box showed it escaped
         return history[:index] + [user_message(edited)]
 
     def example(self, choice: gr.SelectData, request: gr.Request) -> Any:

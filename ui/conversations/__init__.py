@@ -2,5 +2,5 @@
 and import (`export`), history <-> stored messages (`transcript`), the handlers
 (`handlers`) and the sidebar that shows them (`panel`).
 
-May import `ui.chat`, `ui.browser` and `ui.text`.
+May import `ui.chat`, `ui.browser`, `ui.protect` (the limits) and `ui.text`.
 """

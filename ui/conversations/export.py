@@ -22,15 +22,15 @@ from typing import Any
 from minimax_backend.models import APIS, V2, spec_for
 from minimax_backend.types import MAX_NAME_CHARS
 
-from ..chat.history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
+from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, SYSTEM_CHARS, TITLE_CHARS
 from ..text.strings import EN, ZH
 
 FORMAT = "minimax-chat"
 VERSION = 1
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = IMPORT_BYTES.default
 MAX_MESSAGES = 1_000
-MAX_FIELD_CHARS = MAX_HISTORY_CHARS  # one message, its raw turn or its reasoning
-MAX_TITLE_CHARS = 120
+MAX_FIELD_CHARS = MAX_CONTEXT_CHARS  # one message, its raw turn or its reasoning
+MAX_TITLE_CHARS = TITLE_CHARS.default
 MAX_NOTE_LINES = 12
 MAX_NOTE_LINE_CHARS = 600
 NOTE_KINDS = ("info", "error")
@@ -91,7 +91,7 @@ def parse_settings(value: Any) -> dict:
                     f"“settings.max_tokens” 必须是 1 到 {spec.max_output_tokens} 之间的整数")
     return {
         "api": api, "model": model,
-        "system": _text(value.get("system", ""), "settings.system", MAX_SYSTEM_CHARS),
+        "system": _text(value.get("system", ""), "settings.system", SYSTEM_CHARS.default),
         "temperature": _unit(value.get("temperature", spec.default_temperature), "settings.temperature"),
         "top_p": _unit(value.get("top_p", spec.default_top_p), "settings.top_p"),
         "max_tokens": max_tokens,

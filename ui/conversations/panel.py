@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
+from ..protect.limits import TITLE_CHARS
 from ..text.strings import tr
 from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
@@ -47,7 +48,7 @@ class ConversationPanel:
                              show_label=False, container=False)
         with gr.Row():
             self.rename_box = gr.Textbox(elem_id="rename-box", label=tr("rename_box"),
-                                         show_label=False, max_length=120,
+                                         show_label=False, max_length=TITLE_CHARS.default,
                                          placeholder=tr("rename_box"), container=False, scale=3)
             self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
         self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
