@@ -19,6 +19,7 @@ from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS
 from ui.browser.scripts import BUSY, IDLE, page_js
+from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
 from ui.chat.turns import TurnHandlers
@@ -133,11 +134,12 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
                     user_key, user_group, test_key, key_status = key_panel()
 
-        saves = conversations.wire(chatbot, raw_replies, [api_mode, model, system, temperature, top_p,
-                                   max_tokens, bot_name, user_name], new_chat, demo)
-        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat,
-                   [api_mode, region, model, system, temperature, top_p, max_tokens,
-                    bot_name, user_name, user_key, user_group], saves)
+        form = SettingsForm(api=api_mode, model=model, system=system, temperature=temperature,
+                            top_p=top_p, max_tokens=max_tokens, bot_name=bot_name,
+                            user_name=user_name)
+        saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
+        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group)
+        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat, reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
@@ -173,17 +175,17 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               controls: list[gr.components.Component], saves: Saves) -> None:
+               reply: dict[str, Any], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
     Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/browser/static/busy.js), so a
-    message costs the server no component rebuilds. `saves` store the chat in the browser
-    once a message is sent, after its reply, Stop and Undo."""
+    message costs the server no component rebuilds. `reply`: the streaming handler and its
+    inputs (`reply_event`). `saves` store the chat in the browser once a message is sent,
+    after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     turns = TurnHandlers(chat.runs)
     stream: dict[str, Any] = {
-        "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
-        "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
+        **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
@@ -197,6 +199,9 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
     streams = []
     for index, start in enumerate(starts):
         # One public name, for automation and the gradio_client tests; the rest are private.
+        # Its inputs are a set, so its parameters come in the order the components were made:
+        # the chat, api, region, model, system, temperature, top_p, max tokens, bot name, user
+        # name, the visitor's key and GroupId (raw replies are server state, not a parameter).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply

@@ -2,6 +2,7 @@
 import asyncio
 import json
 import time
+from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -18,14 +19,18 @@ from minimax_backend import (
 )
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import PRO, V2
+from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.lifecycle import Runs
+from ui.chat.service import Route
+from ui.chat.settings import FIELDS, ChatSettings
 from ui.chat.turns import TurnHandlers
 from ui.chat.history import is_note
 
 M2 = "MiniMax-M2.7"
-CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
-                max_tokens=2048, bot_name="MM智能助理", user_name="用户")
+SETTINGS = ChatSettings(api=V2, model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
+                        max_tokens=2048, bot_name="MM智能助理", user_name="用户")
+ROUTE = Route.of("cn")
 
 
 def request(lang="en-US", session="s1"):
@@ -68,15 +73,27 @@ def to_blocks(history):
     return out
 
 
-def run(handlers, history, raw=None, req=None, **controls):
+def run(handlers, history, raw=None, req=None, **settings):
     """All updates of one respond() call."""
-    values = {**CONTROLS, **controls}
-
     async def collect():
         return [update async for update in handlers.respond(
-            history, raw or {}, values["api"], values["region"], values["model"], values["system"],
-            values["temperature"], values["top_p"], values["max_tokens"], values["bot_name"],
-            values["user_name"], req or request())]
+            history, raw or {}, replace(SETTINGS, **settings), ROUTE, req or request())]
+    return asyncio.run(collect())
+
+
+def run_page(handlers, history, **settings):
+    """All updates of one reply asked from the page: gradio hands the event one dict of
+    values, keyed by component (its inputs are a set)."""
+    form = SettingsForm(**{name: gr.Textbox(render=False) for name in FIELDS})
+    chatbot, raw, region, key, group = (gr.State(render=False) for _ in range(5))
+    event = reply_event(handlers, form, chatbot, raw, region, key, group)
+    page = {**SETTINGS.as_dict(), **settings}
+    values = {chatbot: history, raw: {}, region: "cn", key: "", group: "",
+              **{form.by_name[name]: value for name, value in page.items()}}
+    assert set(values) == event["inputs"]
+
+    async def collect():
+        return [update async for update in event["fn"](values, request())]
     return asyncio.run(collect())
 
 
@@ -140,15 +157,15 @@ def test_a_failure_only_the_host_can_mend_says_so_unless_the_visitor_used_their_
     assert "API Key 无效" in host_note and "请告诉分享页面给你的人" in host_note
 
     async def own_key():
-        return [u async for u in handlers.respond([user("hi")], {}, *CONTROLS.values(), request("zh-CN"),
-                                                  user_key="sk-visitor-own-key-123")]
+        own = Route.of("cn", "sk-visitor-own-key-123")
+        return [u async for u in handlers.respond([user("hi")], {}, SETTINGS, own, request("zh-CN"))]
     own_note = asyncio.run(own_key())[-1][0][-1]["content"]
     assert "API Key 无效" in own_note and "分享页面" not in own_note  # their key: theirs to fix
 
 
 def test_an_invalid_setting_is_explained_and_nothing_is_sent():
     service = ScriptedService()
-    [(history, raw)] = run(ChatHandlers(service), [user("hi")], temperature=0)
+    [(history, raw)] = run_page(ChatHandlers(service), [user("hi")], temperature=0)
     assert "temperature" in history[-1]["content"] and is_note(history[-1]["content"])
     assert raw == gr.skip() and service.requests == []
 
@@ -164,7 +181,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
 
     async def scenario():
         updates = []
-        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("story")], {}, SETTINGS, ROUTE, request())
         async for update in agen:
             updates.append(update)
             if len(updates) == 1:
@@ -187,7 +204,7 @@ def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():  # gradio cancels the stream before Stop's own handler runs
-        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("story")], {}, SETTINGS, ROUTE, request())
         first = await agen.__anext__()
         await agen.aclose()
         return first
@@ -206,7 +223,7 @@ def test_new_chat_mid_reply_drops_it_for_good():
     async def scenario():
         loop = asyncio.get_running_loop()
         updates, cleared = [], None
-        async for update in handlers.respond([user("story")], {}, *CONTROLS.values(), request()):
+        async for update in handlers.respond([user("story")], {}, SETTINGS, ROUTE, request()):
             updates.append(update)
             if cleared is None:  # New chat runs in a worker thread, as gradio runs it
                 cleared = loop.run_in_executor(None, handlers.new_chat, request())
@@ -242,7 +259,7 @@ def test_sending_while_a_reply_streams_is_refused_politely():
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():
-        agen = handlers.respond([user("one")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("one")], {}, SETTINGS, ROUTE, request())
         await agen.__anext__()
         with pytest.raises(gr.Error, match="still streaming"):
             TurnHandlers(handlers.runs).send("two", [user("one")], request())

@@ -9,6 +9,8 @@ import pytest
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
+from ui.chat.service import Route
+from ui.chat.settings import ChatSettings
 from ui.chat.turns import TurnHandlers
 from ui.chat.history import check_history
 from ui.protect.guard import (
@@ -22,7 +24,8 @@ from ui.protect.guard import (
 from ui.protect.spending import SlidingWindow, estimate_tokens
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
-CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")
+SETTINGS = ChatSettings(api="v2", model="MiniMax-M2.7", system="", temperature=1.0, top_p=0.95,
+                        max_tokens=256, bot_name="MM智能助理", user_name="用户")
 
 
 class Clock:
@@ -56,9 +59,11 @@ def user(text):
     return {"role": "user", "content": [{"type": "text", "text": text}], "metadata": None}
 
 
-def respond(handlers, history, req, **own_key):
+def respond(handlers, history, req, user_key=""):
+    route = Route.of("cn", user_key)
+
     async def collect():
-        return [u async for u in handlers.respond(history, {}, *CONTROLS, req, **own_key)]
+        return [u async for u in handlers.respond(history, {}, SETTINGS, route, req)]
     return asyncio.run(collect())[-1][0]
 
 
@@ -215,7 +220,7 @@ def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged
     handlers = ChatHandlers(StallingService(["x" * 40] * 3), interval=0.0, guard=guard)
 
     async def close_after_the_third_part():
-        stream = handlers.respond([user("y" * 40)], {}, *CONTROLS, visitor())
+        stream = handlers.respond([user("y" * 40)], {}, SETTINGS, Route.of("cn"), visitor())
         shown = [await stream.__anext__() for _ in range(3)]
         await stream.aclose()  # what gradio does to the handler on Stop or a closed tab
         return shown[-1][0]

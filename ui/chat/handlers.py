@@ -16,7 +16,6 @@ from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 
 from ..protect.guard import Guard, LimitExceeded, limit_text
-from ..protect.limits import SYSTEM_CHARS
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display
@@ -30,6 +29,7 @@ from .history import (
 from .lifecycle import Runs, session_of
 from .reply import Reply, error_lines, note
 from .service import ChatService, Route
+from .settings import ChatSettings
 
 log = logging.getLogger(__name__)
 
@@ -46,34 +46,19 @@ def _settle(held: Reservation, session: str, chat_request: ChatRequest, received
     log_finished(session, chat_request, shown, tokens, estimated)
 
 
-def _number(name: str, value: Any, kind: type) -> Any:
-    try:
-        if isinstance(value, bool):
-            raise TypeError(name)
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError(name, f"{name} must be a number", f"{name} 必须是数字") from None
-    if kind is int:
-        if not number.is_integer():
-            raise ValidationError(name, f"{name} must be a whole number", f"{name} 必须是整数")
-        return int(number)
-    return number
-
-
-def build_request(history: Any, raw_replies: RawReplies | None, api: str, model: str,
-                  system: str, temperature: Any, top_p: Any, max_tokens: Any,
-                  bot_name: str, user_name: str) -> ChatRequest:
+def build_request(history: Any, raw_replies: RawReplies | None,
+                  settings: ChatSettings) -> ChatRequest:
     """The request for the reply to the last user message; raises ValidationError."""
-    system = system if isinstance(system, str) else ""
-    if len(system) > SYSTEM_CHARS.default:
-        raise ValidationError("system", f"the system prompt is over {SYSTEM_CHARS.default} characters",
-                              f"系统提示词超过 {SYSTEM_CHARS.default} 个字符")
-    names = {"bot_name": bot_name, "user_name": user_name} if api == PRO else {}
+    names = {"bot_name": settings.bot_name, "user_name": settings.user_name} \
+        if settings.api == PRO else {}  # v2 has no names: the request keeps its defaults
     return ChatRequest(
-        messages=tuple(to_messages(history, raw_replies)), model=(model or "").strip(), api=api,
-        system=system, temperature=_number("temperature", temperature, float),
-        top_p=_number("top_p", top_p, float), max_tokens=_number("max_tokens", max_tokens, int),
-        **{k: (v or "").strip() for k, v in names.items()})
+        messages=tuple(to_messages(history, raw_replies)), model=settings.model, api=settings.api,
+        system=settings.system, temperature=settings.temperature, top_p=settings.top_p,
+        max_tokens=settings.max_tokens, **names)
+
+
+def _awaits_reply(history: list) -> bool:
+    return bool(history) and isinstance(history[-1], dict) and history[-1].get("role") == "user"
 
 
 def _remember(raw_replies: RawReplies | None, history: list, reply: Reply) -> RawReplies:
@@ -106,23 +91,27 @@ class ChatHandlers:
             run.ended.wait(END_WAIT_S)
         return [], {}
 
-    async def respond(self, history: Any, raw_replies: RawReplies | None, api: str, region: str,
-                      model: str, system: str, temperature: Any, top_p: Any, max_tokens: Any,
-                      bot_name: str, user_name: str, request: gr.Request, user_key: Any = None,
-                      user_group: Any = None) -> AsyncIterator[tuple[list[dict], Any]]:
-        """Stream the reply to the last user message. Outputs: chatbot, raw replies.
-        `user_key`/`user_group`: the visitor's own key and GroupId (inputs only, never output)."""
+    def refuse(self, history: Any, err: MiniMaxError, request: gr.Request) -> list[tuple]:
+        """The update saying why the reply to the last user message was not asked for
+        (none when there is nothing to answer). Outputs: chatbot, raw replies."""
         history = list(history or [])
-        if not history or not isinstance(history[-1], dict) or history[-1].get("role") != "user":
+        if not _awaits_reply(history):
+            return []
+        return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
+
+    async def respond(self, history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
+                      route: Route, request: gr.Request) -> AsyncIterator[tuple[list[dict], Any]]:
+        """Stream the reply to the last user message. Outputs: chatbot, raw replies.
+        `route` may carry the visitor's own key and GroupId (inputs only, never output)."""
+        history = list(history or [])
+        if not _awaits_reply(history):
             return  # nothing to answer (an empty message was not sent)
         lang, session = lang_of(request), session_of(request)
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
         try:  # before the backend: the only place that spends the host's key
             check_history(history, self.guard.config)
-            route = Route.of(region, user_key, user_group)
-            chat_request = build_request(history, raw_replies, api, model, system, temperature,
-                                         top_p, max_tokens, bot_name, user_name)
+            chat_request = build_request(history, raw_replies, settings)
             # The token budget guards the host's key: a visitor's own key spends their money.
             held = self.guard.admit(visitor, None if route.api_key else prompt_tokens(chat_request),
                                     chat_request.max_tokens)
@@ -131,7 +120,8 @@ class ChatHandlers:
             yield history + [note([limit_text(err, lang)], "error")], gr.skip()
             return
         except MiniMaxError as err:
-            yield history + [note(error_lines(err, lang), "error")], gr.skip()
+            for update in self.refuse(history, err, request):
+                yield update
             return
         capped = held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens
         if capped:  # no more than the visitor's budget has left

@@ -12,6 +12,7 @@ The JSON document is lossless and is also how a conversation is kept in the visi
 
 A file comes from anywhere, and stored data comes back from the browser: both are untrusted,
 so `parse_document` checks every field's type and size and rejects the whole file otherwise.
+The settings' ranges are `ui/chat/settings.py`'s; the sizes are `ui/protect/limits.py`'s.
 """
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ import math
 from typing import Any
 
 from minimax_backend.models import APIS, V2, spec_for
-from minimax_backend.types import MAX_NAME_CHARS
 
-from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, SYSTEM_CHARS, TITLE_CHARS
+from ..chat.settings import TEXT_CHARS, UNIT, max_tokens_span
+from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, TITLE_CHARS
 from ..text.strings import EN, ZH
 
 FORMAT = "minimax-chat"
@@ -34,7 +35,6 @@ MAX_TITLE_CHARS = TITLE_CHARS.default
 MAX_NOTE_LINES = 12
 MAX_NOTE_LINE_CHARS = 600
 NOTE_KINDS = ("info", "error")
-SETTINGS = ("api", "model", "system", "temperature", "top_p", "max_tokens", "bot_name", "user_name")
 
 
 class FormatError(ValueError):
@@ -65,9 +65,9 @@ def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
 
 
 def _unit(value: Any, name: str) -> float:
-    # MiniMax accepts (0, 1] only; a file must not smuggle in a value the sliders cannot show.
+    # A file must not smuggle in a value the sliders cannot show or MiniMax would refuse.
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or not 0 < value <= 1:
+            or not math.isfinite(value) or not UNIT.holds(value):
         raise _fail(f"“{name}” must be a number greater than 0 and at most 1",
                     f"“{name}” 必须是大于 0 且不超过 1 的数字")
     return float(value)
@@ -80,23 +80,22 @@ def parse_settings(value: Any) -> dict:
     api = value.get("api", V2)
     if api not in APIS:
         raise _fail(f"“settings.api” must be one of {list(APIS)}", f"“settings.api” 必须是 {list(APIS)} 之一")
-    model = _text(value.get("model"), "settings.model", 100).strip()
+    model = _text(value.get("model"), "settings.model", TEXT_CHARS["model"]).strip()
     if not model:
         raise _fail("“settings.model” is empty", "“settings.model” 为空")
-    spec = spec_for(model)
+    spec, span = spec_for(model), max_tokens_span(model)
     max_tokens = value.get("max_tokens", spec.default_max_tokens)
-    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) \
-            or not 1 <= max_tokens <= spec.max_output_tokens:
-        raise _fail(f"“settings.max_tokens” must be a whole number from 1 to {spec.max_output_tokens}",
-                    f"“settings.max_tokens” 必须是 1 到 {spec.max_output_tokens} 之间的整数")
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or not span.holds(max_tokens):
+        raise _fail(f"“settings.max_tokens” must be a whole number from 1 to {span.high}",
+                    f"“settings.max_tokens” 必须是 1 到 {span.high} 之间的整数")
     return {
         "api": api, "model": model,
-        "system": _text(value.get("system", ""), "settings.system", SYSTEM_CHARS.default),
+        "system": _text(value.get("system", ""), "settings.system", TEXT_CHARS["system"]),
         "temperature": _unit(value.get("temperature", spec.default_temperature), "settings.temperature"),
         "top_p": _unit(value.get("top_p", spec.default_top_p), "settings.top_p"),
         "max_tokens": max_tokens,
-        "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", MAX_NAME_CHARS),
-        "user_name": _text(value.get("user_name", ""), "settings.user_name", MAX_NAME_CHARS),
+        "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", TEXT_CHARS["bot_name"]),
+        "user_name": _text(value.get("user_name", ""), "settings.user_name", TEXT_CHARS["user_name"]),
     }
 
 

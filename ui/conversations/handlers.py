@@ -16,6 +16,7 @@ from minimax_backend.models import PRO, models_for, spec_for
 from minimax_backend.types import DEFAULT_BOT_NAME as BOT_NAME
 from minimax_backend.types import DEFAULT_USER_NAME as USER_NAME
 
+from ..chat.settings import ChatSettings
 from ..text.strings import lang_of, text
 from . import export
 from .export import FormatError
@@ -27,7 +28,6 @@ from .store import (
     new_id,
     now,
     parse_store,
-    settings_from,
     title_of,
 )
 from .transcript import history_to_messages, messages_to_history
@@ -44,6 +44,11 @@ def _list_update(store: dict, lang: str, shown: tuple | None = None) -> dict:
     title: re-sending the list makes gradio rebuild the component for the session)."""
     choices, value = listed = _listed(store, lang)
     return gr.skip() if listed == shown else gr.update(choices=choices, value=value)
+
+
+def _kept(settings: ChatSettings | None) -> dict | None:
+    """Settings as a conversation keeps them; None stays None."""
+    return settings.as_dict() if settings is not None else None
 
 
 def settings_updates(settings: dict) -> tuple:
@@ -79,10 +84,11 @@ class ConversationHandlers:
         return (store, _list_update(store, lang), history, raw,
                 *settings_updates(conversation["settings"]))
 
-    def _save_current(self, store: dict, history: Any, raw: Any, values: tuple, lang: str,
-                      into: Any = None) -> dict:
+    def _save_current(self, store: dict, history: Any, raw: Any, settings: ChatSettings | None,
+                      lang: str, into: Any = None) -> dict:
         """Put the chat on screen and its settings into the current conversation, or into
-        the conversation `into` while it is still stored."""
+        the conversation `into` while it is still stored. Settings that are not valid (None)
+        leave the conversation's own."""
         try:
             messages = history_to_messages(history, raw if isinstance(raw, dict) else {})
         except ValueError:  # a malformed history: keep what was stored
@@ -91,7 +97,7 @@ class ConversationHandlers:
         if conversation is None:
             if not messages:
                 return store
-            conversation = new_conversation(settings_from(values) or default_settings())
+            conversation = new_conversation(_kept(settings) or default_settings())
             store["conversations"].insert(0, conversation)
             store["current"] = conversation["id"]
         if messages is not None:
@@ -99,17 +105,17 @@ class ConversationHandlers:
                 conversation["messages"] = export.parse_messages(export.fit_for_storage(messages))
             except FormatError:  # kept as it was; the chat stays on screen
                 gr.Warning(text("not_saved", lang))
-        conversation["settings"] = settings_from(values) or conversation["settings"]
+        conversation["settings"] = _kept(settings) or conversation["settings"]
         conversation["updated"] = now()
         return bound(store)
 
-    def _store(self, stored: Any, history: Any, raw: Any, values: tuple, lang: str,
-               into: Any = None) -> tuple:
+    def _store(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
+               lang: str, into: Any = None) -> tuple:
         """`_save_current` on the store the browser sent; outputs store, list (skipped when
         no title changed)."""
         store = parse_store(stored)
         shown = _listed(store, lang)
-        store = self._save_current(store, history, raw, values, lang, into=into)
+        store = self._save_current(store, history, raw, settings, lang, into=into)
         return store, _list_update(store, lang, shown)
 
     # -- events --------------------------------------------------------------------------
@@ -125,55 +131,48 @@ class ConversationHandlers:
             return (store, _list_update(store, lang), gr.skip(), gr.skip(), *(gr.skip(),) * 8)
         return self._open(store, conversation, lang)
 
-    def save(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
+    def save(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
+             request: gr.Request) -> tuple:
         """Store the chat and settings in the current conversation. Outputs: store, list."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        return self._store(stored, history, raw, values, lang_of(request))
+        return self._store(stored, history, raw, settings, lang_of(request))
 
-    def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
-                  temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
-                  request: gr.Request) -> tuple:
+    def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any,
+                  settings: ChatSettings | None, request: gr.Request) -> tuple:
         """Store the chat a moment after a message was sent, so a reload mid-reply keeps it.
         Outputs: store, list, and the conversation the reply belongs to. Nothing once New
         chat has left the chat (it kept it already)."""
         if not history or sent_in == LEFT:
             return gr.skip(), gr.skip(), gr.skip()
-        store, listing = self.save(stored, history, raw, api, model, system, temperature, top_p,
-                                   max_tokens, bot_name, user_name, request)
+        store, listing = self.save(stored, history, raw, settings, request)
         return store, listing, store["current"]
 
-    def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any, api: Any, model: Any, system: Any,
-                   temperature: Any, top_p: Any, max_tokens: Any, bot_name: Any, user_name: Any,
-                   request: gr.Request) -> tuple:
+    def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any,
+                   settings: ChatSettings | None, request: gr.Request) -> tuple:
         """Store a reply that ended in the conversation its message was sent in (`sent_in`;
         "" before it was named: the current one). Nothing once New chat has left it: New
         chat stored the chat as it was, and must not find this reply in its new one.
         Outputs: store, list."""
         if not history or sent_in == LEFT:
             return gr.skip(), gr.skip()
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
-        return self._store(stored, history, raw, values, lang_of(request), into=sent_in)
+        return self._store(stored, history, raw, settings, lang_of(request), into=sent_in)
 
-    def new(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
+    def new(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
+            request: gr.Request) -> tuple:
         """Keep the chat on screen and start an empty conversation with the same settings.
         Outputs: store, list."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = parse_store(stored)
         if history:
-            store = self._save_current(store, history, raw, values, lang_of(request))
+            store = self._save_current(store, history, raw, settings, lang_of(request))
         current = find(store, store["current"])
         if current is None or current["messages"]:
-            current = new_conversation(settings_from(values) or default_settings())
+            current = new_conversation(_kept(settings) or default_settings())
             store["conversations"].insert(0, current)
             store["current"] = current["id"]
         return bound(store), _list_update(store, lang_of(request))
 
-    def switch(self, stored: Any, chosen: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
+    def switch(self, stored: Any, chosen: Any, history: Any, raw: Any,
+               settings: ChatSettings | None, request: gr.Request) -> tuple:
         """Open another conversation with its settings. Outputs: as `restore`."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         store = parse_store(stored)
         target = find(store, chosen) if isinstance(chosen, str) else None
         if target is None or chosen == store["current"]:
@@ -181,7 +180,7 @@ class ConversationHandlers:
         if self._refused(request):  # and put the list back on the conversation shown
             return (gr.skip(), gr.update(value=store["current"] or None), *(gr.skip(),) * 10)
         lang = lang_of(request)
-        store = self._save_current(store, history, raw, values, lang)
+        store = self._save_current(store, history, raw, settings, lang)
         return self._open(store, find(store, chosen) or target, lang)
 
     def rename(self, stored: Any, title: Any, request: gr.Request) -> tuple:
@@ -207,11 +206,10 @@ class ConversationHandlers:
             store["conversations"].append(fresh)
         return self._open(store, store["conversations"][0], lang)
 
-    def import_file(self, file: Any, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> tuple:
+    def import_file(self, file: Any, stored: Any, history: Any, raw: Any,
+                    settings: ChatSettings | None, request: gr.Request) -> tuple:
         """Open an exported JSON file as a new conversation; a bad file changes nothing but
         says why. Outputs: as `restore`."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         if self._refused(request):
             return (gr.skip(),) * 12
         lang = lang_of(request)
@@ -228,33 +226,32 @@ class ConversationHandlers:
         except OSError:
             gr.Warning(text("import_unreadable", lang))
             return (gr.skip(),) * 12
-        store = self._save_current(parse_store(stored), history, raw, values, lang)
+        store = self._save_current(parse_store(stored), history, raw, settings, lang)
         conversation = {"id": new_id(), **document}
         store["conversations"].insert(0, conversation)
         store["current"] = conversation["id"]
         return self._open(bound(store), conversation, lang)
 
-    def _document(self, stored: Any, history: Any, raw: Any, values: tuple, lang: str) -> dict:
-        store = self._save_current(parse_store(stored), history, raw, values, lang)
+    def _document(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
+                  lang: str) -> dict:
+        store = self._save_current(parse_store(stored), history, raw, settings, lang)
         conversation = find(store, store["current"]) or new_conversation(default_settings())
         return {k: v for k, v in conversation.items() if k != "id"}
 
-    def export_json(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, request: gr.Request) -> str:
+    def export_json(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
+                    request: gr.Request) -> str:
         """The current conversation as a JSON file. Output: a file."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         lang = lang_of(request)
-        document = self._document(stored, history, raw, values, lang)
+        document = self._document(stored, history, raw, settings, lang)
         document["title"] = title_of(document, lang)
         return _write(export.dump_json(document), document["title"], ".json")
 
-    def export_markdown(self, stored: Any, history: Any, raw: Any, api: Any, model: Any, system: Any, temperature: Any, top_p: Any,
-            max_tokens: Any, bot_name: Any, user_name: Any, options: Any, request: gr.Request) -> str:
+    def export_markdown(self, stored: Any, history: Any, raw: Any, options: Any,
+                        settings: ChatSettings | None, request: gr.Request) -> str:
         """The current conversation as Markdown, with the chosen options. Output: a file."""
-        values = (api, model, system, temperature, top_p, max_tokens, bot_name, user_name)
         options = options if isinstance(options, list) else []
         lang = lang_of(request)
-        document = self._document(stored, history, raw, values, lang)
+        document = self._document(stored, history, raw, settings, lang)
         document["title"] = title_of(document, lang)
         body = export.to_markdown(document, lang, thinking="thinking" in options,
                                   notes="usage" in options)

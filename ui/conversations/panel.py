@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
+from ..chat.form import SettingsForm
 from ..protect.limits import TITLE_CHARS
 from ..text.strings import tr
 from .handlers import LEFT, ConversationHandlers
@@ -69,34 +70,36 @@ class ConversationPanel:
                                                file_types=[".json"], file_count="single",
                                                type="filepath")
 
-    def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, settings: list, new_chat: gr.Button,
-             demo: gr.Blocks) -> Saves:
+    def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, form: SettingsForm,
+             new_chat: gr.Button, demo: gr.Blocks) -> Saves:
         """Connect the events; returns the event arguments that store the chat (`Saves`).
-        `settings`: api, model, system, temperature, top_p, max tokens, bot name, user name."""
+        `form`: the settings panel, restored with a conversation and kept with it."""
         h, store = self.handlers, self.store
-        current = [store, chatbot, raw_replies, *settings]
-        opened = [store, self.list, chatbot, raw_replies, *settings]
+        on_screen = (store, chatbot, raw_replies)
+        opened = [store, self.list, chatbot, raw_replies, *form.components]
         demo.load(h.restore, store, opened, **QUICK)
         # New chat and the chatbot's clear icon keep the chat on screen in the list (read as
         # it was when clicked) and open an empty conversation.
         for trigger in (new_chat.click, chatbot.clear):
-            trigger(h.new, current, [store, self.list], **QUICK)
-        self.list.input(h.switch, [store, self.list, chatbot, raw_replies, *settings], opened,
-                        **CHECKED)
+            trigger(**form.event(h.new, *on_screen), outputs=[store, self.list], **QUICK)
+        self.list.input(**form.event(h.switch, store, self.list, chatbot, raw_replies),
+                        outputs=opened, **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=CONFIRM_DELETE, **CHECKED)
-        self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
-        self.export_json.click(h.export_json, current, self.file, **QUICK)
-        self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
+        self.export_md.click(**form.event(h.export_markdown, *on_screen, self.options),
+                             outputs=self.file, **QUICK)
+        self.export_json.click(**form.event(h.export_json, *on_screen), outputs=self.file, **QUICK)
+        self.import_json.upload(**form.event(h.import_file, self.import_json, *on_screen),
+                                outputs=opened, **CHECKED)
         # New chat, while a reply streams, leaves its conversation: no save of that reply
         # may land in the one New chat opens (a step in the page marks it at once).
         for trigger in (new_chat.click, chatbot.clear):
             trigger(None, None, self.sent_in, js=f"() => '{LEFT}'", queue=False)
+        sent = (store, self.sent_in, chatbot, raw_replies)
         return Saves(
-            after_change={"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK},
-            on_send={"fn": h.save_sent, "inputs": [store, self.sent_in, *current[1:]],
-                     "outputs": [store, self.list, self.sent_in], **QUICK},
-            after_reply={"fn": h.save_reply, "inputs": [store, self.sent_in, *current[1:]],
-                         "outputs": [store, self.list], **QUICK},
+            after_change={**form.event(h.save, *on_screen), "outputs": [store, self.list], **QUICK},
+            on_send={**form.event(h.save_sent, *sent), "outputs": [store, self.list, self.sent_in],
+                     **QUICK},
+            after_reply={**form.event(h.save_reply, *sent), "outputs": [store, self.list], **QUICK},
             sent_in=self.sent_in)
