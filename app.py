@@ -23,6 +23,7 @@ from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
 from ui.chat.turns import TurnHandlers
+from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
 from ui.panels.controls import (
@@ -84,7 +85,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
-                conversations = ConversationPanel(ConversationHandlers(chat.runs))
+                conversations = ConversationPanel(ConversationHandlers(chat.runs),
+                                                  FileHandlers(chat.runs))
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot", label=tr("chat"), height="62vh", editable="user",

@@ -21,11 +21,11 @@ from minimax_backend.errors import error_for_code
 from minimax_backend.models import PRO, V2
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
+from ui.chat.history import is_note
 from ui.chat.lifecycle import Runs
 from ui.chat.service import Route
 from ui.chat.settings import FIELDS, ChatSettings
 from ui.chat.turns import TurnHandlers
-from ui.chat.history import is_note
 
 M2 = "MiniMax-M2.7"
 SETTINGS = ChatSettings(api=V2, model=M2, system="Be brief.", temperature=1.0, top_p=0.95,

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from minimax_backend import Settings, TextDelta
-from ui.chat.reply import Reply
 from ui.chat.lifecycle import Run, Runs, State
+from ui.chat.reply import Reply
 from ui.chat.service import ChatService
 
 

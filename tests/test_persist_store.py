@@ -10,16 +10,13 @@ import pytest
 
 from ui.chat.reply import note
 from ui.chat.settings import ChatSettings
-from ui.conversations import handlers as conv
+from ui.conversations import files as conv
 from ui.conversations import store as stored_data
 from ui.conversations.export import FORMAT, MAX_FIELD_CHARS
-from ui.conversations.handlers import (
-    LEFT,
-    ConversationHandlers,
-    history_to_messages,
-    messages_to_history,
-)
+from ui.conversations.files import FileHandlers
+from ui.conversations.handlers import LEFT, ConversationHandlers
 from ui.conversations.store import find
+from ui.conversations.transcript import history_to_messages, messages_to_history
 from ui.text.safe_markdown import display
 
 V2_SETTINGS = ChatSettings("v2", "MiniMax-M2.7", "be brief", 0.3, 0.9, 1024, "MM智能助理", "用户")
@@ -180,23 +177,23 @@ def test_rename_delete_and_the_default_title():
 def test_an_import_opens_a_new_conversation_and_a_bad_file_changes_nothing(tmp_path):
     handlers = ConversationHandlers()
     store = saved_store(handlers)
-    path = handlers.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
-                                request=request())
-    imported = handlers.import_file(path, store, [], {}, V2_SETTINGS, request=request())
+    files = FileHandlers()
+    path = files.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
+                             request=request())
+    imported = files.import_file(path, store, [], {}, V2_SETTINGS, request=request())
     new_store, listing, history, raw = imported[:4]
     assert len(new_store["conversations"]) == 2 and new_store["current"] != store["current"]
     assert raw == RAW and history[2]["content"] == "你好！" and listing["choices"][0][0] == "你好"
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "minimax-chat", "version": 9}')
     with pytest.warns(UserWarning, match="不支持版本 9"):
-        out = handlers.import_file(str(bad), store, [], {}, V2_SETTINGS, request=request())
+        out = files.import_file(str(bad), store, [], {}, V2_SETTINGS, request=request())
     assert out == (gr.skip(),) * 12  # nothing changes
 
 
 def test_markdown_export_names_the_file_and_keeps_thinking_folded():
-    handlers = ConversationHandlers()
-    path = handlers.export_markdown(None, [blocks(i) for i in HISTORY], RAW, ["thinking"],
-                                    V2_SETTINGS, request=request())
+    path = FileHandlers().export_markdown(None, [blocks(i) for i in HISTORY], RAW, ["thinking"],
+                                          V2_SETTINGS, request=request())
     with open(path, encoding="utf-8") as handle:
         body = handle.read()
     assert path.endswith(".md") and body.startswith("# 你好\n") and "<details>" in body
@@ -211,7 +208,7 @@ def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path)
         (folder / "minimax-chat.json").write_text("{}")
         stamp = time.time() - age
         os.utime(folder, (stamp, stamp))
-    path = ConversationHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
+    path = FileHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
                                               V2_SETTINGS, request=request())
     assert os.path.dirname(os.path.dirname(path)) == str(tmp_path)
     assert not old.exists() and recent.exists() and os.path.exists(path)
@@ -246,8 +243,8 @@ def test_the_store_stays_under_its_byte_budget(monkeypatch):
 
 
 def test_documents_keep_the_real_text_and_the_widget_the_escaped_one():
-    from ui.text.safe_markdown import display
     from ui.conversations.transcript import history_to_messages, messages_to_history
+    from ui.text.safe_markdown import display
 
     typed = '<b>hi</b> ![x](http://a.test/1)'
     history = [{"role": "user", "content": display(typed)},

@@ -9,10 +9,10 @@ import pytest
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
+from ui.chat.history import check_history
 from ui.chat.service import Route
 from ui.chat.settings import ChatSettings
 from ui.chat.turns import TurnHandlers
-from ui.chat.history import check_history
 from ui.protect.guard import (
     DEFAULTS,
     Guard,

@@ -10,6 +10,7 @@ from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
 from ..chat.form import SettingsForm
 from ..protect.limits import TITLE_CHARS
 from ..text.strings import tr
+from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
 
@@ -39,8 +40,8 @@ class Saves:
 class ConversationPanel:
     """Builds the sidebar in the current Blocks context; `wire` connects it to the chat."""
 
-    def __init__(self, handlers: ConversationHandlers) -> None:
-        self.handlers = handlers
+    def __init__(self, handlers: ConversationHandlers, files: FileHandlers) -> None:
+        self.handlers, self.files = handlers, files
         self.store = browser_store()
         gr.Markdown(f"### {tr('conversations')}")
         self.notice = gr.Markdown(tr("stored_locally"), elem_id="stored-locally",
@@ -74,7 +75,7 @@ class ConversationPanel:
              new_chat: gr.Button, demo: gr.Blocks) -> Saves:
         """Connect the events; returns the event arguments that store the chat (`Saves`).
         `form`: the settings panel, restored with a conversation and kept with it."""
-        h, store = self.handlers, self.store
+        h, f, store = self.handlers, self.files, self.store
         on_screen = (store, chatbot, raw_replies)
         opened = [store, self.list, chatbot, raw_replies, *form.components]
         demo.load(h.restore, store, opened, **QUICK)
@@ -87,10 +88,10 @@ class ConversationPanel:
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=CONFIRM_DELETE, **CHECKED)
-        self.export_md.click(**form.event(h.export_markdown, *on_screen, self.options),
+        self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
                              outputs=self.file, **QUICK)
-        self.export_json.click(**form.event(h.export_json, *on_screen), outputs=self.file, **QUICK)
-        self.import_json.upload(**form.event(h.import_file, self.import_json, *on_screen),
+        self.export_json.click(**form.event(f.export_json, *on_screen), outputs=self.file, **QUICK)
+        self.import_json.upload(**form.event(f.import_file, self.import_json, *on_screen),
                                 outputs=opened, **CHECKED)
         # New chat, while a reply streams, leaves its conversation: no save of that reply
         # may land in the one New chat opens (a step in the page marks it at once).

@@ -1,5 +1,5 @@
 """The conversations a visitor keeps in their browser: the store's shape, its validation
-and its bounds. The handlers that show and change it are in `ui/conversations/handlers.py`.
+and its bounds. The handlers that show and change it are `handlers.py` and `files.py`.
 
 The store lives in `gr.BrowserState` (the browser's localStorage), never on the server:
 
