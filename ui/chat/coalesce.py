@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import TypeVar, Union
 
 T = TypeVar("T")
@@ -35,7 +35,7 @@ Interval = Union[float, Callable[[], float]]
 
 
 async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
-                   heartbeat: float = HEARTBEAT) -> AsyncIterator[list[T]]:
+                   heartbeat: float = HEARTBEAT) -> AsyncGenerator[list[T], None]:
     """Yield lists of `source`'s items, at most one list per `interval` seconds (a number,
     or a function asked again after every batch, so the pace can follow the server's load).
 

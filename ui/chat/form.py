@@ -7,7 +7,7 @@ as one value, so no handler spells them out.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import Any
 
@@ -57,7 +57,7 @@ def reply_event(chat: ChatHandlers, form: SettingsForm, chatbot: Any, raw_replie
                 region: Any, user_key: Any, user_group: Any) -> dict[str, Any]:
     """Event arguments (fn, inputs) streaming `chat.respond` with the page's settings and
     route; settings or a key that are not valid are explained in the chat instead."""
-    async def respond(values: Values, request: gr.Request) -> AsyncIterator[tuple]:
+    async def respond(values: Values, request: gr.Request) -> AsyncGenerator[tuple, None]:
         history = values[chatbot]
         try:
             settings = form.read(values)

@@ -5,7 +5,7 @@ untrusted); they never talk HTTP. The history is prepared for them by `turns`.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import replace
 from typing import Any
@@ -82,7 +82,7 @@ class ChatHandlers:
         self.runs = runs or Runs()
         self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
         base = INTERVAL if interval is None else interval
-        self.coalesce_args = {"interval": lambda: page_interval(base, self.runs.streaming())}
+        self.interval = lambda: page_interval(base, self.runs.streaming())
 
     def new_chat(self, request: gr.Request) -> tuple:
         """Cancel any reply and empty the chat. Outputs: chatbot, raw replies."""
@@ -100,7 +100,7 @@ class ChatHandlers:
         return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
-                      route: Route, request: gr.Request) -> AsyncIterator[tuple[list[dict], Any]]:
+                      route: Route, request: gr.Request) -> AsyncGenerator[tuple[list[dict], Any], None]:
         """Stream the reply to the last user message. Outputs: chatbot, raw replies.
         `route` may carry the visitor's own key and GroupId (inputs only, never output)."""
         history = list(history or [])
@@ -123,8 +123,9 @@ class ChatHandlers:
             for update in self.refuse(history, err, request):
                 yield update
             return
-        capped = held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens
-        if capped:  # no more than the visitor's budget has left
+        capped = False
+        if held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens:
+            capped = True  # no more than the visitor's budget has left
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
         reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
                       budget_capped=capped, host_key=not route.api_key)
@@ -136,7 +137,7 @@ class ChatHandlers:
             failure: Exception | None = None
             try:
                 events = self.service.stream(chat_request, route, life.cancel)
-                async with aclosing(coalesce(events, **self.coalesce_args)) as batches:
+                async with aclosing(coalesce(events, self.interval)) as batches:
                     async for batch in batches:
                         if not life.streaming:
                             break

@@ -90,7 +90,7 @@ class ChatSettings:
     @classmethod
     def from_page(cls, values: Mapping[str, Any]) -> ChatSettings:
         """The settings panel's values, by field name; raises ValidationError naming one."""
-        return cls(api=values.get("api"), model=_text(values.get("model")).strip(),
+        return cls(api=_text(values.get("api")), model=_text(values.get("model")).strip(),
                    system=_text(values.get("system")),
                    temperature=_number("temperature", values.get("temperature")),
                    top_p=_number("top_p", values.get("top_p")),
