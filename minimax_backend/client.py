@@ -150,12 +150,9 @@ class MiniMaxClient:
 
     def _codec_for(self, request: ChatRequest) -> ModuleType:
         if not self.settings.api_key:
-            raise ValidationError("MINIMAX_API_KEY", "no MiniMax API key: set MINIMAX_API_KEY",
-                                  "未设置 MiniMax API Key：请设置 MINIMAX_API_KEY")
+            raise ValidationError("MINIMAX_API_KEY", "missing_key")
         if request.api == PRO and not self.settings.group_id:
-            raise ValidationError("MINIMAX_GROUP_ID",
-                                  "the pro API needs your GroupId: set MINIMAX_GROUP_ID",
-                                  "pro 接口需要 GroupId：请设置 MINIMAX_GROUP_ID")
+            raise ValidationError("MINIMAX_GROUP_ID", "needs_group_id")
         return CODECS[request.api]
 
     # -- retry policy ------------------------------------------------------------------
@@ -171,9 +168,8 @@ class MiniMaxClient:
 
     def _backoff(self, attempt: int, err: MiniMaxError) -> float:
         delay = self.retry_backoff * 2 ** (attempt - 1)
-        retry_after = getattr(err, "retry_after", None)
-        if retry_after:
-            delay = max(delay, retry_after)
+        if err.retry_after:
+            delay = max(delay, err.retry_after)
         return min(MAX_BACKOFF, delay) * random.uniform(0.8, 1.2)
 
 

@@ -26,12 +26,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:
-            raise ValidationError("MINIMAX_REGION", f"MINIMAX_REGION must be one of {sorted(REGIONS)} "
-                                  f"(got {self.region!r})",
-                                  f"MINIMAX_REGION 必须是 {sorted(REGIONS)} 之一（当前为 {self.region!r}）")
+            raise ValidationError("MINIMAX_REGION", "one_of", allowed=sorted(REGIONS), got=self.region)
         if self.group_id and not self.group_id.isdigit():
-            raise ValidationError("MINIMAX_GROUP_ID", "MINIMAX_GROUP_ID must be digits",
-                                  "MINIMAX_GROUP_ID 必须是数字")
+            raise ValidationError("MINIMAX_GROUP_ID", "digits")
 
     @property
     def url(self) -> str:

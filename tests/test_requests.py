@@ -7,6 +7,7 @@ from minimax_backend import codec_pro, codec_v2
 from minimax_backend.errors import ValidationError
 from minimax_backend.settings import Settings
 from minimax_backend.types import ChatRequest, Message
+from ui.text.advice import advice
 
 TURNS = (Message("user", "你好"), Message("assistant", "<think>hm</think>\n\n你好！"),
          Message("user", "再见"))
@@ -37,14 +38,14 @@ def test_invalid_requests_name_the_field_and_range(field, value, needle):
     with pytest.raises(ValidationError) as info:
         request(**{field: value})
     assert info.value.field == field and needle in info.value.message
-    assert info.value.advice("zh") != info.value.message  # a Chinese message too
+    assert advice(info.value, "zh") != info.value.message  # a Chinese message too
 
 
 def test_a_known_model_on_the_other_api_is_refused_and_a_new_one_passes():
     with pytest.raises(ValidationError) as info:
         request(api="pro", model="MiniMax-M2.7", max_tokens=1024)
     assert info.value.field == "model" and "not served by the pro API" in info.value.message
-    assert "pro 接口不提供 MiniMax-M2.7" in info.value.advice("zh")
+    assert "pro 接口不提供 MiniMax-M2.7" in advice(info.value, "zh")
     assert request(api="pro", model="abab9-chat-next", max_tokens=1024).model == "abab9-chat-next"
 
 

@@ -23,9 +23,9 @@ from minimax_backend import (
     MiniMaxClient,
     Settings,
     StreamEvent,
-    ValidationError,
 )
 
+from ..text.advice import refused
 from .reply import Reply
 
 OFFLINE_KEY = "offline-demo"  # what the emulator is sent; it accepts any key
@@ -60,10 +60,9 @@ class Route:
         key = api_key.strip() if isinstance(api_key, str) else ""
         group = group_id.strip() if isinstance(group_id, str) else ""
         if len(key) > MAX_VISITOR_KEY_CHARS or any(c.isspace() or not c.isprintable() for c in key):
-            raise ValidationError("api_key", "that does not look like a MiniMax key: paste it again",
-                                  "这看起来不是 MiniMax 的 Key，请重新粘贴")
+            raise refused("api_key", "key_shape")
         if group and (not group.isdigit() or len(group) > MAX_GROUP_ID_CHARS):
-            raise ValidationError("group_id", "the GroupId is digits only", "GroupId 只能是数字")
+            raise refused("group_id", "group_id_digits")
         return cls(region if region in REGIONS else None, key, group if key else "")
 
     def __repr__(self) -> str:  # never print the key
