@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
 from .errors import MiniMaxError, ValidationError
 from .models import APIS, PRO, spec_for
@@ -10,6 +10,8 @@ from .models import APIS, PRO, spec_for
 USER = "user"
 ASSISTANT = "assistant"
 ROLES = (USER, ASSISTANT)
+
+JSON = dict[str, Any]  # a JSON object as sent to MiniMax or decoded from it
 
 MAX_NAME_CHARS = 64
 DEFAULT_BOT_NAME = "MM智能助理"  # MiniMax's own example persona name (pro)
@@ -84,6 +86,20 @@ class Usage:
     completion_tokens: int = 0
     reasoning_tokens: int = 0
     total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What one wire frame says, as a codec decodes it. `content` is new raw text to append;
+    `full_content` is a frame that repeats the whole reply (used only to recover a tail we
+    never received)."""
+
+    content: str = ""
+    reasoning: str = ""
+    finish_reason: str = ""
+    usage: Usage | None = None
+    full_content: str | None = None
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from minimax_backend import codec_pro, codec_v2
+from minimax_backend.dialects import CODECS, Codec
 from minimax_backend.errors import ValidationError
+from minimax_backend.models import APIS
 from minimax_backend.settings import Settings
 from minimax_backend.types import ChatRequest, Message
 from ui.text.advice import advice
@@ -58,6 +60,12 @@ def test_model_limit_depends_on_the_model():
 def test_bad_role_is_rejected():
     with pytest.raises(ValidationError, match="role"):
         Message("system", "x")
+
+
+def test_every_api_has_a_codec_in_the_one_table():
+    assert list(CODECS) == list(APIS)
+    assert all(isinstance(codec, Codec) for codec in CODECS.values())
+    assert not isinstance(object(), Codec)
 
 
 def test_v2_encoding_sends_system_and_raw_assistant_turns():
