@@ -33,7 +33,7 @@ from .history import (
     to_messages,
 )
 from .reply import Reply, error_lines, note
-from .service import ChatService, Route, Run, Runs
+from .service import ReplyService, Route, Run, Runs
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def page_interval(base: float, streaming: int) -> float:
 class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
-    def __init__(self, service: ChatService, runs: Runs | None = None,
+    def __init__(self, service: ReplyService, runs: Runs | None = None,
                  interval: float | None = None, guard: Guard | None = None) -> None:
         self.service = service
         self.runs = runs or Runs()

@@ -8,7 +8,7 @@ from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spe
 from minimax_backend.settings import DEFAULT_REGION, REGIONS
 from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 
-from ..chat.service import ChatService
+from ..chat.service import ReplyService
 from ..text.advice import advice
 from ..text.strings import REGION_NAMES, lang_of, text
 
@@ -44,7 +44,7 @@ def reset_defaults(model: str) -> tuple:
     return ("", *sampling_defaults(model), BOT_NAME, USER_NAME)
 
 
-def page_load(service: ChatService, request: gr.Request) -> tuple:
+def page_load(service: ReplyService, request: gr.Request) -> tuple:
     """The banner and region for a new visitor. Outputs: banner, region."""
     lang = lang_of(request)
     try:
