@@ -2,8 +2,8 @@
 
 sseclient-py splits on bytes before decoding, so a UTF-8 character or a CRLF cut across two
 network reads is reassembled, and U+2028 inside data is not taken for a line break (the
-pitfalls of `requests`' `iter_lines()`; see ../shared/minimax-api.md). It also drops comment
-lines and joins multi-line `data:` fields with "\n", as the SSE spec says.
+pitfalls of `requests`' `iter_lines()`; see docs/minimax-api.md#sse-framing). It also drops
+comment lines and joins multi-line `data:` fields with "\n", as the SSE spec says.
 """
 from __future__ import annotations
 

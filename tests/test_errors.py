@@ -24,7 +24,7 @@ from minimax_backend.reply import decode_stream
 from tests.payloads import sse
 from ui.text.advice import advice
 
-# The table of ../shared/minimax-api.md: code -> the class a caller catches.
+# The table of docs/minimax-api.md#error-codes: code -> the class a caller catches.
 TABLE = {
     1000: ServerError, 1013: ServerError, 1024: ServerError, 1033: ServerError,
     1001: APITimeoutError, 1002: RateLimitError, 1004: AuthenticationError, 1008: QuotaError,
