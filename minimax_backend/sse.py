@@ -19,9 +19,13 @@ class _Chunks:
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = chunks
+        self._next = iter(chunks)
 
     def __iter__(self) -> Iterator[bytes]:
-        return iter(self._chunks)
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._next)
 
     def close(self) -> None:
         close = getattr(self._chunks, "close", None)

@@ -21,14 +21,10 @@ from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display
 from ..text.strings import lang_of
 from .coalesce import INTERVAL, coalesce, page_interval
-from .history import (
-        check_history,
-    shown_answers,
-    to_messages,
-)
+from .history import check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
 from .reply import Reply, error_lines, note
-from .service import ChatService, Route
+from .service import ReplyService, Route
 from .settings import ChatSettings
 
 log = logging.getLogger(__name__)
@@ -76,7 +72,7 @@ def _remember(raw_replies: RawReplies | None, history: list, reply: Reply) -> Ra
 class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
-    def __init__(self, service: ChatService, runs: Runs | None = None,
+    def __init__(self, service: ReplyService, runs: Runs | None = None,
                  interval: float | None = None, guard: Guard | None = None) -> None:
         self.service = service
         self.runs = runs or Runs()

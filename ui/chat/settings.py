@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from minimax_backend import ValidationError
 from minimax_backend.models import APIS, DEFAULT_MODEL, V2, spec_for
 from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME, MAX_NAME_CHARS
 
 from ..protect.limits import SYSTEM_CHARS
+from ..text.advice import refused
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,6 @@ def max_tokens_span(model: str) -> Span:
     return Span(1, spec_for(model).max_output_tokens)
 
 
-def _invalid(name: str, en: str, zh: str) -> ValidationError:
-    return ValidationError(name, f"{name} {en}", f"{name} {zh}")
-
-
 _DEFAULT = spec_for(DEFAULT_MODEL[V2])
 
 
@@ -65,27 +61,25 @@ class ChatSettings:
 
     def __post_init__(self) -> None:
         if self.api not in APIS:
-            raise _invalid("api", f"must be one of {APIS} (got {self.api!r})",
-                           f"必须是 {APIS} 之一（当前为 {self.api!r}）")
+            raise refused("api", "unknown_api", allowed=APIS, got=self.api)
         for name, limit in TEXT_CHARS.items():
             value = getattr(self, name)
             if not isinstance(value, str):
-                raise _invalid(name, "must be text", "必须是文本")
+                raise refused(name, "field_text")
             if len(value) > limit:
-                raise _invalid(name, f"is over {limit} characters", f"超过 {limit} 个字符")
+                raise refused(name, "system_too_long" if name == "system" else "too_many_chars",
+                              limit=limit)
         if not self.model.strip():
-            raise ValidationError("model", "choose a model", "请选择模型")
+            raise refused("model", "no_model")
         for name in ("temperature", "top_p"):
             value = getattr(self, name)
             if not _is_number(value) or not UNIT.holds(value):
-                raise _invalid(name, f"must be greater than 0 and at most 1 (got {value!r})",
-                               f"必须大于 0 且不超过 1（当前为 {value!r}）")
+                raise refused(name, "unit_interval", got=value)
         span = max_tokens_span(self.model)
         if isinstance(self.max_tokens, bool) or not isinstance(self.max_tokens, int) \
                 or not span.holds(self.max_tokens):
-            raise _invalid("max_tokens", f"must be a whole number from 1 to {span.high} for "
-                           f"{self.model} (got {self.max_tokens!r})",
-                           f"必须是 1 到 {span.high} 之间的整数（{self.model}，当前为 {self.max_tokens!r}）")
+            raise refused("max_tokens", "token_range", limit=span.high, model=self.model,
+                          got=self.max_tokens)
 
     @classmethod
     def from_page(cls, values: Mapping[str, Any]) -> ChatSettings:
@@ -120,12 +114,12 @@ def _number(name: str, value: Any) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
-        raise _invalid(name, "must be a number", "必须是数字")
+        raise refused(name, "not_a_number")
     return number
 
 
 def _whole(name: str, value: Any) -> int:
     number = _number(name, value)
     if not number.is_integer():
-        raise _invalid(name, "must be a whole number", "必须是整数")
+        raise refused(name, "not_whole")
     return int(number)

@@ -6,10 +6,10 @@ from typing import Any
 
 import gradio as gr
 
-from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
+from ..browser.scripts import AFTER_A_MOMENT, confirm_delete
 from ..chat.form import SettingsForm
 from ..protect.limits import TITLE_CHARS
-from ..text.strings import tr
+from ..text.strings import EN, ZH, text, tr
 from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
@@ -17,6 +17,7 @@ from .store import browser_store
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
 CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+ASK_DELETE = confirm_delete(text("confirm_delete", ZH), text("confirm_delete", EN))
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class ConversationPanel:
                         outputs=opened, **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
-        self.delete.click(h.delete, [store, self.confirmed], opened, js=CONFIRM_DELETE, **CHECKED)
+        self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
                              outputs=self.file, **QUICK)
         self.export_json.click(**form.event(f.export_json, *on_screen), outputs=self.file, **QUICK)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from minimax_backend import ValidationError
+from ..text.advice import refused
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,12 @@ class Limit:
             value = int(raw)
         except ValueError:
             value = None
-        if value is None or value < self.low or (self.high is not None and value > self.high):
-            span = f"≥ {self.low}" if self.high is None else f"from {self.low} to {self.high}"
-            span_zh = f"不小于 {self.low}" if self.high is None else f"在 {self.low} 到 {self.high} 之间"
-            raise ValidationError(self.variable or "", f"{self.variable} must be a whole number "
-                                  f"{span} (got {raw!r})",
-                                  f"{self.variable} 必须是{span_zh}的整数（当前为 {raw!r}）")
-        return value
+        if value is not None and value >= self.low and (self.high is None or value <= self.high):
+            return value
+        if self.high is None:
+            raise refused(self.variable or "", "whole_at_least", minimum=self.low, got=raw)
+        raise refused(self.variable or "", "whole_in_range", minimum=self.low, maximum=self.high,
+                      got=raw)
 
 
 # Per visitor (session and address); 0 switches a rate off.
