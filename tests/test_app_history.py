@@ -2,8 +2,10 @@
 import pytest
 
 from minimax_backend import Message, ValidationError
-from ui.chat.history import MAX_HISTORY_CHARS, is_note, last_user_index, to_messages
+from ui.chat.history import is_note, last_user_index, to_messages
 from ui.chat.reply import note
+from ui.protect.limits import MAX_CONTEXT_CHARS
+from ui.text.advice import advice
 
 
 def blocks(role, text, metadata=None):
@@ -80,11 +82,11 @@ def test_malformed_history_is_refused_with_a_named_field(history):
     with pytest.raises(ValidationError) as info:
         to_messages(history)
     assert info.value.field == "history"
-    assert info.value.advice("zh") and info.value.advice("en")
+    assert advice(info.value, "zh") and advice(info.value, "en")
 
 
 def test_too_long_history_is_refused():
-    history = [blocks("user", "x" * (MAX_HISTORY_CHARS + 1))]
+    history = [blocks("user", "x" * (MAX_CONTEXT_CHARS + 1))]
     with pytest.raises(ValidationError, match="too long"):
         to_messages(history)
 

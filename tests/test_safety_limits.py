@@ -2,14 +2,17 @@
 before the backend is called, shown as a note with the seconds to wait, the history kept."""
 import asyncio
 import logging
-import time
 from types import SimpleNamespace
 
 import pytest
+from conftest import WAIT_FOR_CANCEL, FakeService
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
 from ui.chat.history import check_history
+from ui.chat.service import Route
+from ui.chat.settings import ChatSettings
+from ui.chat.turns import TurnHandlers
 from ui.protect.guard import (
     DEFAULTS,
     Guard,
@@ -21,7 +24,8 @@ from ui.protect.guard import (
 from ui.protect.spending import SlidingWindow, estimate_tokens
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
-CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")
+SETTINGS = ChatSettings(api="v2", model="MiniMax-M2.7", system="", temperature=1.0, top_p=0.95,
+                        max_tokens=256, bot_name="MM智能助理", user_name="用户")
 
 
 class Clock:
@@ -30,18 +34,6 @@ class Clock:
 
     def __call__(self):
         return self.now
-
-
-class CountingService:
-    """Answers every request with REPLY (or `usage`-less text) and counts the calls."""
-
-    def __init__(self, reply=REPLY):
-        self.reply, self.calls, self.requests = reply, 0, []
-
-    def stream(self, chat_request, region, cancel):
-        self.calls += 1
-        self.requests.append(chat_request)
-        yield from self.reply
 
 
 def visitor(session="s1", ip="203.0.113.7", lang="en-US", forwarded=None):
@@ -55,9 +47,11 @@ def user(text):
     return {"role": "user", "content": [{"type": "text", "text": text}], "metadata": None}
 
 
-def respond(handlers, history, req, **own_key):
+def respond(handlers, history, req, user_key=""):
+    route = Route.of("cn", user_key)
+
     async def collect():
-        return [u async for u in handlers.respond(history, {}, *CONTROLS, req, **own_key)]
+        return [u async for u in handlers.respond(history, {}, SETTINGS, route, req)]
     return asyncio.run(collect())[-1][0]
 
 
@@ -80,7 +74,8 @@ def test_defaults_suit_a_public_demo_and_env_overrides_them():
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
                                          ("APP_MAX_TOKENS_PER_HOUR", "-1"),
                                          ("APP_MAX_MESSAGE_CHARS", "0"),
-                                         ("APP_MAX_HISTORY_TURNS", "1.5")])
+                                         ("APP_MAX_HISTORY_TURNS", "1.5"),
+                                         ("APP_MAX_HISTORY_CHARS", "200001")])
 def test_a_bad_setting_is_refused_naming_its_variable(name, value):
     with pytest.raises(ValidationError, match=name) as caught:
         GuardConfig.from_env({name: value})
@@ -147,45 +142,45 @@ def test_estimates_count_cjk_characters_as_tokens():
 # -- in the streaming handler -------------------------------------------------------------
 
 def test_over_the_message_limit_the_visitor_gets_a_note_and_keeps_the_chat():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(messages_per_minute=2)))
     history = [user("one")]
     for _ in range(2):
         assert last_text(respond(handlers, history, visitor())).startswith("<div class=\"mm-note")
     limited = respond(handlers, history, visitor())
-    assert service.calls == 2, "the backend was called over the limit"
+    assert len(service.requests) == 2, "the backend was called over the limit"
     assert limited[:-1] == history  # the message stays
     assert "Too many messages (at most 2 per minute per visitor). Try again in 60 s" in last_text(limited)
     chinese = last_text(respond(handlers, history, visitor(lang="zh-CN")))
     assert "每分钟最多 2 条" in chinese and "60 秒后重试" in chinese
     # Another visitor (session and address) is not affected.
     other = respond(handlers, history, visitor(session="s2", ip="198.51.100.2"))
-    assert service.calls == 3 and "Hi!" in [i["content"] for i in other]
+    assert len(service.requests) == 3 and "Hi!" in [i["content"] for i in other]
 
 
 def test_the_token_budget_counts_reported_usage_then_refuses():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=100)))
     history = [user("hello")]
     respond(handlers, history, visitor())
     respond(handlers, history, visitor())  # 50 tokens spent before it: under budget, so it ran
     limited = respond(handlers, history, visitor())  # 100 spent: the budget is used up
-    assert service.calls == 2
+    assert len(service.requests) == 2
     assert "budget of 100 tokens per hour" in last_text(limited) and "Try again in" in last_text(limited)
 
 
 def test_a_visitors_own_key_is_not_charged_to_the_hosts_token_budget():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=10)))
     for _ in range(3):
         respond(handlers, [user("hello")], visitor(), user_key="sk-visitor-own-key-123")
-    assert service.calls == 3
+    assert len(service.requests) == 3
     respond(handlers, [user("hello")], visitor())  # the host's key: the budget applies
     assert "budget of 10 tokens" in last_text(respond(handlers, [user("hello")], visitor()))
 
 
 def test_without_reported_usage_the_tokens_are_estimated():
-    service = CountingService([TextDelta("x" * 400), Finish("stop", "x" * 400, None)])
+    service = FakeService(always=[TextDelta("x" * 400), Finish("stop", "x" * 400, None)])
     guard = Guard(GuardConfig(tokens_per_hour=150))
     handlers = ChatHandlers(service, interval=0.0, guard=guard)
     respond(handlers, [user("y" * 40)], visitor())
@@ -194,26 +189,13 @@ def test_without_reported_usage_the_tokens_are_estimated():
     assert guard.tokens.retry_after("session:s1", 41) > 0
 
 
-class StallingService:
-    """Sends `parts` deltas, then nothing until the reply is cancelled (a long reply)."""
-
-    def __init__(self, parts):
-        self.parts, self.requests = parts, []
-
-    def stream(self, chat_request, region, cancel):
-        self.requests.append(chat_request)
-        yield from (TextDelta(part) for part in self.parts)
-        deadline = time.monotonic() + 5
-        while not cancel.cancelled and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-
 def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged(caplog):
     guard = Guard(GuardConfig(tokens_per_hour=1000))
-    handlers = ChatHandlers(StallingService(["x" * 40] * 3), interval=0.0, guard=guard)
+    stalling = FakeService([*(TextDelta("x" * 40) for _ in range(3)), WAIT_FOR_CANCEL])  # a long reply
+    handlers = ChatHandlers(stalling, interval=0.0, guard=guard)
 
     async def close_after_the_third_part():
-        stream = handlers.respond([user("y" * 40)], {}, *CONTROLS, visitor())
+        stream = handlers.respond([user("y" * 40)], {}, SETTINGS, Route.of("cn"), visitor())
         shown = [await stream.__anext__() for _ in range(3)]
         await stream.aclose()  # what gradio does to the handler on Stop or a closed tab
         return shown[-1][0]
@@ -229,7 +211,7 @@ def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged
 
 def test_a_reply_may_use_only_what_is_left_of_the_budget_and_says_so_when_cut():
     cut = [TextDelta("z" * 40), Finish("length", "z" * 40, Usage(10, 60, 0, 70))]
-    service = CountingService(cut)
+    service = FakeService(always=cut)
     guard = Guard(GuardConfig(tokens_per_hour=100))
     handlers = ChatHandlers(service, interval=0.0, guard=guard)
     shown = respond(handlers, [user("y" * 40)], visitor())  # prompt ≈ 10 tokens of 100
@@ -254,7 +236,7 @@ def test_replies_streaming_at_once_cannot_together_overrun_the_budget():
 
 
 def test_a_too_long_message_or_history_is_refused_before_the_backend():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     config = GuardConfig(max_message_chars=10, max_history_chars=30, max_history_turns=2)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(config))
     too_long = respond(handlers, [user("x" * 11)], visitor())
@@ -264,7 +246,7 @@ def test_a_too_long_message_or_history_is_refused_before_the_backend():
     assert "too many turns (at most 2)" in last_text(big)
     assert "too long (at most 30 characters)" in last_text(
         respond(handlers, [user("hi"), answer, user("more text")], visitor()))
-    assert service.calls == 0
+    assert len(service.requests) == 0
 
 
 @pytest.mark.parametrize("history", ["not a list", [{"role": "system", "content": "x"}],
@@ -272,3 +254,27 @@ def test_a_too_long_message_or_history_is_refused_before_the_backend():
 def test_a_malformed_history_is_refused_with_a_message(history):
     with pytest.raises(ValidationError):
         check_history(history, GuardConfig())
+
+
+def test_a_message_over_the_limit_is_kept_whole_and_refused_saying_the_limit():
+    service = FakeService(always=REPLY)
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(max_message_chars=10)))
+    box, history = TurnHandlers(handlers.runs).send("x" * 20_001, [], visitor())
+    assert box == "" and history == [{"role": "user", "content": "x" * 20_001}]  # not cut
+    refused = respond(handlers, history, visitor())
+    assert refused[0] == history[0] and service.requests == []
+    assert "The message is too long (at most 10 characters)" in last_text(refused)
+
+
+def test_the_page_allows_what_the_server_does(monkeypatch):
+    import app
+    from ui.protect.limits import SYSTEM_CHARS
+
+    def max_length(demo, elem_id):
+        return next(b.max_length for b in demo.blocks.values() if b.elem_id == elem_id)
+
+    demo = app.build_demo(guard=Guard(GuardConfig(max_message_chars=123)))
+    assert max_length(demo, "chat-input") == 123
+    assert max_length(demo, "system-prompt") == SYSTEM_CHARS.default == 20_000
+    monkeypatch.delenv("APP_MAX_MESSAGE_CHARS", raising=False)
+    assert max_length(app.build_demo(), "chat-input") == GuardConfig().max_message_chars == 8_000

@@ -1,39 +1,47 @@
-"""Where replies come from, and which reply each visitor is waiting for.
+"""Where replies come from: the server's client, the offline emulator, or a visitor's own key.
 
 `ChatService` reads the settings once, on first use (never at import), and talks to MiniMax
 with the server's key, or to the backend's emulator, started in-process on first need, when
 no key is configured. A visitor may bring their own key (`Route`): it is used for that one
 request, with a client made for it and closed after it, and is never stored or logged.
-`Runs` remembers each session's running reply so Stop can cancel it.
 """
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from minimax_backend import (
     REGIONS,
     CancelToken,
+    ChatClient,
     ChatRequest,
     ChatResult,
     MiniMaxClient,
     Settings,
     StreamEvent,
-    ValidationError,
 )
 
-from .reply import Reply
+from ..text.advice import refused
 
 OFFLINE_KEY = "offline-demo"  # what the emulator is sent; it accepts any key
 OFFLINE_GROUP_ID = "1"  # so the pro dialect works offline too
 OFFLINE_INTERVAL_MS = 25  # the emulator's pace: fast, but visibly streaming
 
 
-def start_emulator() -> Any:
+class OfflineServer(Protocol):
+    """Where replies come from when no key is configured: the backend's emulator."""
+
+    @property
+    def url(self) -> str:
+        """Its base URL, in place of MiniMax's."""
+
+    def stop(self) -> None:
+        """Shut it down."""
+
+
+def start_emulator() -> OfflineServer:
     """The backend's emulator, started on a free local port."""
     from minimax_backend.emulator import Emulator, EmulatorConfig
 
@@ -60,29 +68,50 @@ class Route:
         key = api_key.strip() if isinstance(api_key, str) else ""
         group = group_id.strip() if isinstance(group_id, str) else ""
         if len(key) > MAX_VISITOR_KEY_CHARS or any(c.isspace() or not c.isprintable() for c in key):
-            raise ValidationError("api_key", "that does not look like a MiniMax key: paste it again",
-                                  "这看起来不是 MiniMax 的 Key，请重新粘贴")
+            raise refused("api_key", "key_shape")
         if group and (not group.isdigit() or len(group) > MAX_GROUP_ID_CHARS):
-            raise ValidationError("group_id", "the GroupId is digits only", "GroupId 只能是数字")
+            raise refused("group_id", "group_id_digits")
         return cls(region if region in REGIONS else None, key, group if key else "")
 
     def __repr__(self) -> str:  # never print the key
         return f"Route(region={self.region!r}, own_key={bool(self.api_key)})"
 
 
+class ReplyService(Protocol):
+    """What the chat handlers, the key test and the banner need of where replies come from:
+    `ChatService`, or a test's scripted fake (tests/conftest.py)."""
+
+    def settings(self) -> Settings:
+        """The server's settings; raises ValidationError if they are wrong."""
+
+    @property
+    def offline(self) -> bool:
+        """True when replies come from the emulator."""
+
+    def stream(self, request: ChatRequest, region: str | Route | None,
+               cancel: CancelToken) -> Iterator[StreamEvent]:
+        """The backend's events for `request`, as `MiniMaxClient.stream` yields them."""
+
+    def complete(self, request: ChatRequest, route: Route) -> ChatResult:
+        """One whole reply with the visitor's key."""
+
+    def close(self) -> None:
+        """Stop what it started."""
+
+
 class ChatService:
     """Streams replies for the UI; safe to share between sessions and threads."""
 
     def __init__(self, settings: Settings | Callable[[], Settings] = Settings.from_env,
-                 client_factory: Callable[[Settings], Any] = MiniMaxClient,
-                 emulator_factory: Callable[[], Any] = start_emulator) -> None:
+                 client_factory: Callable[[Settings], ChatClient] = MiniMaxClient,
+                 emulator_factory: Callable[[], OfflineServer] = start_emulator) -> None:
         self._load = settings if callable(settings) else (lambda: settings)
         self._client_factory = client_factory
         self._emulator_factory = emulator_factory
         self._lock = threading.Lock()
         self._settings: Settings | None = None
-        self._emulator: Any = None
-        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._emulator: OfflineServer | None = None
+        self._clients: dict[tuple[str, str, str], ChatClient] = {}
 
     def settings(self) -> Settings:
         """The server's settings, read on first use; raises ValidationError if they are wrong."""
@@ -105,7 +134,7 @@ class ChatService:
             try:
                 yield from client.stream(request, cancel)
             finally:
-                getattr(client, "close", lambda: None)()
+                client.close()
             return
         client = self._client(region.region if isinstance(region, Route) else region)
         yield from client.stream(request, cancel)
@@ -116,7 +145,7 @@ class ChatService:
         try:
             return client.complete(request)
         finally:
-            getattr(client, "close", lambda: None)()
+            client.close()
 
     def _visitor_settings(self, route: Route) -> Settings:
         """The server's settings with the visitor's key. Without a server key this is the real
@@ -126,7 +155,7 @@ class ChatService:
         return settings.with_overrides(api_key=route.api_key, group_id=route.group_id,
                                        region=region)
 
-    def _client(self, region: str | None) -> Any:
+    def _client(self, region: str | None) -> ChatClient:
         settings = self.settings()
         if not settings.api_key:
             settings = self._offline_settings(settings)
@@ -151,81 +180,6 @@ class ChatService:
             emulator, self._emulator = self._emulator, None
             clients, self._clients = list(self._clients.values()), {}
         for client in clients:
-            getattr(client, "close", lambda: None)()
+            client.close()
         if emulator is not None:
             emulator.stop()
-
-
-@dataclass
-class Run:
-    """One reply being streamed for one session: what Stop needs to cancel and freeze it."""
-
-    base: list[dict]  # the history the reply is appended to
-    reply: Reply  # the reply as last shown to the visitor
-    cancel: CancelToken = field(default_factory=CancelToken)
-    done: bool = False  # the final update is out: nothing left to stop
-    frozen: bool = False  # cancelled by Stop: its last update shows it, marked as stopped
-    ended: threading.Event = field(default_factory=threading.Event)  # its handler returned
-    closed_at: float | None = None  # when gradio closed its handler before the end
-
-
-class Runs:
-    """The running reply of each session, keyed by gradio's session hash."""
-
-    def __init__(self, capacity: int = 2048, keep_closed_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._lock = threading.Lock()
-        self._runs: OrderedDict[str, Run] = OrderedDict()
-        # A reply closed by gradio (Stop, a closed tab) stays `keep_closed_s` for the Stop
-        # handler, which may run just after; past `capacity`, the oldest ended ones go first.
-        self._capacity, self._keep_closed_s, self._clock = capacity, keep_closed_s, clock
-
-    def start(self, session: str, run: Run) -> None:
-        """Record `run` as the session's reply, cancelling any earlier one."""
-        with self._lock:
-            previous = self._runs.pop(session, None)
-            self._runs[session] = run
-            expired = self._clock() - self._keep_closed_s
-            for key in [key for key, old in self._runs.items()
-                        if old.closed_at is not None and old.closed_at < expired]:
-                del self._runs[key]
-            while len(self._runs) > self._capacity:  # drop the oldest finished or cancelled
-                stale = next((key for key, old in self._runs.items()
-                              if old.done or old.cancel.cancelled), None)
-                if stale is None:
-                    break
-                del self._runs[stale]
-        if previous is not None:
-            previous.cancel.cancel()
-
-    def closed(self, session: str, run: Run) -> None:
-        """`run`'s handler was closed before its end; forget it after `keep_closed_s`."""
-        run.closed_at = self._clock()
-
-    def streaming(self) -> int:
-        """How many replies are streaming now, over all sessions."""
-        with self._lock:
-            return sum(1 for run in self._runs.values() if not run.done and not run.cancel.cancelled)
-
-    def busy(self, session: str) -> bool:
-        """True while a reply is streaming for the session."""
-        with self._lock:
-            run = self._runs.get(session)
-            return run is not None and not run.done and not run.cancel.cancelled
-
-    def finish(self, session: str, run: Run) -> None:
-        """Forget `run` once its final update is out (another run may have replaced it)."""
-        with self._lock:
-            if self._runs.get(session) is run:
-                del self._runs[session]
-
-    def stop(self, session: str, freeze: bool = True) -> Run | None:
-        """Cancel the session's reply; the run, if one was still streaming. `freeze`: the
-        reply stays in the chat as last shown (Stop), else it is dropped (New chat)."""
-        with self._lock:
-            run = self._runs.pop(session, None)
-        if run is None or run.done:
-            return None
-        run.frozen = freeze
-        run.cancel.cancel()
-        return run
