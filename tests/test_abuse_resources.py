@@ -6,8 +6,10 @@ The app runs with the emulator upstream and a host key, in its own temp dir, wit
 APP_TRUST_PROXY=1 as behind Spaces' proxy: each request names its visitor's address in
 X-Forwarded-For, so one script plays one visitor or a crowd of them.
 """
+import asyncio
 import itertools
 import json
+import math
 import os
 import statistics
 import sys
@@ -279,13 +281,11 @@ def test_a_reply_stays_fast_while_another_visitor_hammers_save(page):
                 answers.append(page.predict(client, save, attacker if index % 2 else None)[0])
 
     async def replies(label: str) -> list[float]:
+        """Seconds from Enter to each of three visitors' complete replies (inf: no reply)."""
         async with new_client() as client:
             target = await Target.load(client, page.url, APP.elem_id, APP.controls)
             visits = [await visit(target, f"{label} {i}") for i in range(3)]
-        assert not any(v.failed for v in visits), [v.error for v in visits]
-        return [v.done - v.started for v in visits]
-
-    import asyncio
+        return [math.inf if v.failed else v.done - v.started for v in visits]
 
     calm = statistics.median(asyncio.run(replies("calm")))
     with ThreadPoolExecutor(16) as pool:
