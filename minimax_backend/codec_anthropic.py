@@ -57,14 +57,16 @@ def params(group_id: str) -> dict[str, str]:
 
 
 def read_usage(usage: object) -> Usage | None:
-    """Anthropic usage (input, output and cache counts), or None if absent or all zero."""
+    """Anthropic usage, or None if absent or all zero. Anthropic counts cache reads and
+    writes apart from `input_tokens`; `Usage.prompt_tokens` is all of them, as on v2."""
     if not isinstance(usage, dict):
         return None
-    prompt, completion = int_of(usage.get("input_tokens")), int_of(usage.get("output_tokens"))
+    read, written = (int_of(usage.get("cache_read_input_tokens")),
+                     int_of(usage.get("cache_creation_input_tokens")))
+    prompt = int_of(usage.get("input_tokens")) + read + written
+    completion = int_of(usage.get("output_tokens"))
     found = Usage(prompt_tokens=prompt, completion_tokens=completion,
-                  total_tokens=prompt + completion,
-                  cached_tokens=int_of(usage.get("cache_read_input_tokens")),
-                  cache_write_tokens=int_of(usage.get("cache_creation_input_tokens")))
+                  total_tokens=prompt + completion, cached_tokens=read, cache_write_tokens=written)
     return found if found != Usage() else None
 
 
