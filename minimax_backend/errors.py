@@ -213,6 +213,9 @@ def _error_object(obj: dict, http_status: int | None, trace_id: str) -> MiniMaxE
     numbers = re.findall(r"\((\d{3,4})\)", found.group(0)) \
         if (found := _TRAILING_CODES.search(message)) else []
     codes = [int(n) for n in numbers if len(n) == 4]
+    statuses = [int(n) for n in numbers if len(n) == 3]
+    if statuses and not isinstance(status, str):
+        http_status = statuses[-1]
     message = message[:found.start()].rstrip() if found and found.start() else message
     if codes:
         return error_for_code(codes[0], message, http_status=http_status, trace_id=trace_id)
