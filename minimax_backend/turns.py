@@ -33,13 +33,14 @@ class Turn:
 
 def pack_anthropic(blocks: list[dict]) -> str:
     """A turn of Anthropic content blocks (thinking with its signature, text)."""
-    return json.dumps({MARK: {"api": ANTHROPIC, "content": blocks}}, ensure_ascii=False)
+    return json.dumps({MARK: {"api": ANTHROPIC, "content": blocks}}, ensure_ascii=False,
+                      sort_keys=True)
 
 
 def pack_openai(content: str, details: list[dict]) -> str:
     """A turn of the OpenAI-compatible endpoint with `reasoning_split`: content and details."""
     return json.dumps({MARK: {"api": OPENAI, "content": content, "reasoning_details": details}},
-                      ensure_ascii=False)
+                      ensure_ascii=False, sort_keys=True)
 
 
 def unpack(raw: str) -> Turn:
