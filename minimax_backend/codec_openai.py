@@ -6,7 +6,14 @@ as `<think>` if a server ignores it (docs/minimax-api.md#openai-compatible).
 """
 from __future__ import annotations
 
-from .codec_v2 import chat_messages, first_choice, read_usage, sensitive, text_of, thinking_param
+from .codec_v2 import (
+    chat_messages,
+    first_choice,
+    read_usage,
+    sensitive,
+    text_of,
+    thinking_param,
+)
 from .errors import ResponseFormatError
 from .models import OPENAI
 from .types import JSON, ChatRequest, Piece
@@ -72,7 +79,7 @@ def decode_body(obj: JSON) -> Piece:
     details, total = _details(message)
     return Piece(
         content=text_of(message, "content"),
-        reasoning=total if details else text_of(message, "reasoning_content"),
+        reasoning=(total or "") if details else text_of(message, "reasoning_content"),
         finish_reason=str(first_choice(obj).get("finish_reason") or "stop"),
         usage=read_usage(obj),
         sensitive=sensitive(obj),

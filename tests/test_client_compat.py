@@ -7,9 +7,21 @@ import io
 import pytest
 from PIL import Image
 
-from minimax_backend import (AuthenticationError, ChatRequest, Finish, ImagePart, Message,
-                             MiniMaxClient, QuotaError, RateLimitError, ReasoningDelta, Retrying,
-                             ServerError, Settings, TextDelta)
+from minimax_backend import (
+    AuthenticationError,
+    ChatRequest,
+    Finish,
+    ImagePart,
+    Message,
+    MiniMaxClient,
+    QuotaError,
+    RateLimitError,
+    ReasoningDelta,
+    Retrying,
+    ServerError,
+    Settings,
+    TextDelta,
+)
 from minimax_backend.emulator import Emulator, EmulatorConfig
 from minimax_backend.turns import unpack
 

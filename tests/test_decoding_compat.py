@@ -7,7 +7,12 @@ import json
 import pytest
 
 from minimax_backend import codec_anthropic, codec_openai
-from minimax_backend.errors import APIConnectionError, QuotaError, RateLimitError, ServerError
+from minimax_backend.errors import (
+    APIConnectionError,
+    QuotaError,
+    RateLimitError,
+    ServerError,
+)
 from minimax_backend.reply import decode_stream
 from minimax_backend.turns import pack_anthropic, pack_openai, unpack
 from minimax_backend.types import Finish, ReasoningDelta, TextDelta, Usage

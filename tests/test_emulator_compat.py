@@ -7,7 +7,13 @@ import json
 import pytest
 import requests
 
-from minimax_backend.emulator import ANTHROPIC_PATH, OPENAI_PATH, PRO_PATH, Emulator, EmulatorConfig
+from minimax_backend.emulator import (
+    ANTHROPIC_PATH,
+    OPENAI_PATH,
+    PRO_PATH,
+    Emulator,
+    EmulatorConfig,
+)
 
 KEY = "emu-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

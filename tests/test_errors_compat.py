@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from minimax_backend.emulator.compat_errors import error_object, status_of
 from minimax_backend.errors import (
     AuthenticationError,
     BadRequestError,
@@ -18,7 +19,6 @@ from minimax_backend.errors import (
     check_body,
     error_for_http,
 )
-from minimax_backend.emulator.compat_errors import error_object, status_of
 from tests.test_errors import TABLE
 from ui.text.advice import advice
 

@@ -2,8 +2,20 @@
 hand-typed model that works with generous defaults and says its limits are unknown."""
 from __future__ import annotations
 
-from minimax_backend.models import (ANTHROPIC, APIS, DEFAULT_MODEL, MODELS, OPENAI, PRO, SOURCE,
-                                    THINKING_ALWAYS, THINKING_SWITCH, V2, models_for, spec_for)
+from minimax_backend.models import (
+    ANTHROPIC,
+    APIS,
+    DEFAULT_MODEL,
+    MODELS,
+    OPENAI,
+    PRO,
+    SOURCE,
+    THINKING_ALWAYS,
+    THINKING_SWITCH,
+    V2,
+    models_for,
+    spec_for,
+)
 
 M_SERIES = ["MiniMax-M3", "MiniMax-M2.7", "MiniMax-M2.7-highspeed", "MiniMax-M2.5",
             "MiniMax-M2.5-highspeed", "MiniMax-M2.1", "MiniMax-M2.1-highspeed", "MiniMax-M2"]

@@ -6,8 +6,16 @@ import base64
 
 import pytest
 
-from minimax_backend import ChatRequest, ImagePart, Message, ValidationError, codec_anthropic, \
-    codec_openai, codec_pro, codec_v2
+from minimax_backend import (
+    ChatRequest,
+    ImagePart,
+    Message,
+    ValidationError,
+    codec_anthropic,
+    codec_openai,
+    codec_pro,
+    codec_v2,
+)
 from minimax_backend.turns import pack_anthropic, pack_openai
 from tests.compat_payloads import ANTHROPIC_BLOCKS
 from ui.text.advice import advice

@@ -224,7 +224,7 @@ def _check_v2(body: dict) -> Call:
                            spec_for(model).default_max_tokens)
     texts = [text_of(m.get("content")) for m in messages]
     users = [t for m, t in zip(messages, texts) if m["role"] == "user"]
-    last = next((m for m in reversed(messages) if m["role"] == "user"), {})
+    last: dict = next((m for m in reversed(messages) if m["role"] == "user"), {})
     options = body.get("stream_options")
     return Call(
         api=V2, model=model, stream=body.get("stream") is True, temperature=temperature,

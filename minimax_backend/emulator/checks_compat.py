@@ -10,8 +10,19 @@ from __future__ import annotations
 import hashlib
 
 from ..models import ANTHROPIC, OPENAI, spec_for
-from .checks import (Call, budget, images_of, invalid, messages_of, model_of, text_of,
-                     thinking_of, unit, url_images, warning_for)
+from .checks import (
+    Call,
+    budget,
+    images_of,
+    invalid,
+    messages_of,
+    model_of,
+    text_of,
+    thinking_of,
+    unit,
+    url_images,
+    warning_for,
+)
 from .images import SeenImage, from_base64, from_url
 
 _OPENAI_FIELDS = {"model", "messages", "stream", "stream_options", "max_tokens",

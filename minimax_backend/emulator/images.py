@@ -11,7 +11,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-_DATA_URL = re.compile(r"data:([\w/+.-]+);base64,(.*)", re.S)
+_DATA_URL = re.compile(r"data:([\w/+.-]+);base64,(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True)
