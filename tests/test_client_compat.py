@@ -129,3 +129,20 @@ def test_a_wrong_key_is_an_authentication_error(emu, api):
     with pytest.raises(AuthenticationError) as info:
         client_for(emu, key="sk-wrong").complete(ask(api))
     assert (info.value.code, info.value.http_status) == (2049, 401)
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("mode", ["stream", "complete"])
+@pytest.mark.parametrize("fault, cls, code, status", [
+    ("error=1008", QuotaError, 1008, 402), ("error=1008;minimal", QuotaError, 1008, 402),
+    ("error=2049", AuthenticationError, 2049, 401), ("http=529", ServerError, None, 529),
+    ("http=502;html", ServerError, None, 502)])
+def test_every_error_form_in_both_modes(emu, api, mode, fault, cls, code, status):
+    client = MiniMaxClient(Settings(api_key=KEY, base_url=emu.url, max_retries=0))
+    emu.push_fault(fault)
+    with pytest.raises(cls) as info:
+        if mode == "stream":
+            run(client, ask(api))
+        else:
+            client.complete(ask(api))
+    assert (info.value.code, info.value.http_status) == (code, status)
