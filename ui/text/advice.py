@@ -112,6 +112,8 @@ REFUSALS: dict[str, Words] = {
     "not_a_number": {EN: "{field} must be a number", ZH: "{field} 必须是数字"},
     "not_whole": {EN: "{field} must be a whole number", ZH: "{field} 必须是整数"},
     "system_too_long": {EN: "the system prompt is over {limit} characters", ZH: "系统提示词超过 {limit} 个字符"},
+    "field_text": {EN: "{field} must be text", ZH: "{field} 必须是文本"},
+    "too_many_chars": {EN: "{field} is over {limit} characters", ZH: "{field} 超过 {limit} 个字符"},
     "key_shape": {EN: "that does not look like a MiniMax key: paste it again",
                   ZH: "这看起来不是 MiniMax 的 Key，请重新粘贴"},
     "group_id_digits": {EN: "the GroupId is digits only", ZH: "GroupId 只能是数字"},
@@ -146,6 +148,8 @@ REFUSALS: dict[str, Words] = {
                       ZH: "对话轮数太多（最多 {limit} 轮），请点击“新对话”重新开始。"},
     "whole_at_least": {EN: "{field} must be a whole number ≥ {minimum} (got {got!r})",
                        ZH: "{field} 必须是不小于 {minimum} 的整数（当前为 {got!r}）"},
+    "whole_in_range": {EN: "{field} must be a whole number from {minimum} to {maximum} (got {got!r})",
+                       ZH: "{field} 必须是 {minimum} 到 {maximum} 之间的整数（当前为 {got!r}）"},
     "auth_format": {EN: 'APP_AUTH must look like "user:password,user2:password2"',
                     ZH: 'APP_AUTH 的格式应为 "user:password,user2:password2"'},
 }
