@@ -252,28 +252,6 @@ def test_memory_stays_under_the_ceiling_however_many_sessions_send_large_inputs(
     assert set(bypass) <= {0, 404, 413}, bypass  # 0: closed before the body was read
 
 
-def test_sessions_past_the_byte_budget_go_least_recently_used_first():
-    import gradio as gr
-
-    from ui.server.sessions import SESSION_BYTES, BoundedSessions
-
-    with gr.Blocks() as demo:
-        kept = gr.State({})
-        box = gr.Textbox()
-    holder = BoundedSessions(max_bytes=3 * SESSION_BYTES + 3_100_000)
-    holder.set_blocks(demo)
-    for name in ("a", "b", "c"):
-        holder[name][kept._id] = {"answer": "r" * 1_000_000}  # ~1 MB of raw replies each
-    assert list(holder.session_data) == ["a", "b", "c"]
-    holder["a"][box._id] = box  # a: used again
-    holder["d"][kept._id] = {"answer": "r" * 1_000_000}
-    holder["d"]  # the next request finds the store over its budget
-    assert list(holder.session_data) == ["c", "a", "d"]  # b, least recently used, went
-    assert holder.bytes <= holder.max_bytes
-    holder["a"]._update_value_in_config(box._id, "v" * 1_000_000)
-    assert holder["a"].config_values == {}  # no session keeps a copy of the inputs
-
-
 # -- CPU -------------------------------------------------------------------------------------
 
 def test_a_reply_stays_fast_while_another_visitor_hammers_save(page):

@@ -1,12 +1,15 @@
-"""The HTTP edge's budgets one request at a time, in-process with a fake clock: what an address
-may post, when a large body waits, which routes are never reached, one file per upload."""
+"""The HTTP edge's budgets in-process, with a fake clock: what an address may post, when a
+large body waits, which routes are never reached, one file per upload, and the bytes of
+session state gradio may keep."""
 import asyncio
 import json
 
+import gradio as gr
 import pytest
 
 from ui.server.budget import Budget, RequestBudget
 from ui.server.refused import RefusedRoutes, refused
+from ui.server.sessions import SESSION_BYTES, BoundedSessions
 from ui.server.uploads import UploadBudget, UploadGuard, parts
 
 
@@ -184,3 +187,21 @@ def test_uploads_past_an_address_or_the_whole_budget_wait_for_the_sweep():
     assert (status, headers[b"retry-after"]) == (503, b"180")  # when the first is swept
     clock.now += 180
     assert run(guard, **upload)[0] == 200
+
+
+def test_sessions_past_the_byte_budget_go_least_recently_used_first():
+    with gr.Blocks() as demo:
+        kept = gr.State({})
+        box = gr.Textbox()
+    holder = BoundedSessions(max_bytes=3 * SESSION_BYTES + 3_100_000)
+    holder.set_blocks(demo)
+    for name in ("a", "b", "c"):
+        holder[name][kept._id] = {"answer": "r" * 1_000_000}  # ~1 MB of raw replies each
+    assert list(holder.session_data) == ["a", "b", "c"]
+    holder["a"][box._id] = box  # a: used again
+    holder["d"][kept._id] = {"answer": "r" * 1_000_000}
+    holder["d"]  # the next request finds the store over its budget
+    assert list(holder.session_data) == ["c", "a", "d"]  # b, least recently used, went
+    assert holder.bytes <= holder.max_bytes
+    holder["a"]._update_value_in_config(box._id, "v" * 1_000_000)
+    assert holder["a"].config_values == {}  # no session keeps a copy of the inputs
