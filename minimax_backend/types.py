@@ -1,6 +1,7 @@
 """Small immutable values shared by the client, the codecs, the emulator and the UI."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
 
@@ -12,6 +13,13 @@ ASSISTANT = "assistant"
 ROLES = (USER, ASSISTANT)
 
 MAX_NAME_CHARS = 64
+MAX_MODEL_CHARS = 64
+# MiniMax's model names ("MiniMax-M2.7-highspeed", "abab6.5s-chat"): a typed one goes upstream
+# on the host's key and into the log, so it may not be arbitrary text.
+_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+# A lone UTF-16 surrogate ("\udc80", which JSON can carry) is no character: it cannot be sent
+# as UTF-8, and a reply that repeats it cannot be sent back to the browser either.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_BOT_NAME = "MM智能助理"  # MiniMax's own example persona name (pro)
 DEFAULT_USER_NAME = "用户"
 
@@ -30,6 +38,15 @@ class Message:
                                   f"角色必须是 {ROLES} 之一，收到 {self.role!r}")
         if not isinstance(self.content, str):
             raise ValidationError("messages", "message content must be text", "消息内容必须是文本")
+        check_text("messages", self.content)
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate), naming the field."""
+    if _SURROGATE.search(value):
+        raise ValidationError(name, f"{name} contains characters that are not valid text "
+                              "(a lone UTF-16 surrogate); retype it",
+                              f"{name} 含有无效字符（孤立的 UTF-16 代理项），请重新输入")
 
 
 def _check_unit_interval(name: str, value: float) -> None:
@@ -60,6 +77,11 @@ class ChatRequest:
                                   f"API 类型必须是 {APIS} 之一（当前为 {self.api!r}）")
         if not isinstance(self.model, str) or not self.model.strip():
             raise ValidationError("model", "choose a model", "请选择模型")
+        if len(self.model) > MAX_MODEL_CHARS or not _MODEL_NAME.fullmatch(self.model):
+            raise ValidationError(
+                "model", f"a model name is 1 to {MAX_MODEL_CHARS} letters, digits and . _ - : / "
+                "(like MiniMax-M2.7)", f"模型名称只能由字母、数字和 . _ - : / 组成，最多 {MAX_MODEL_CHARS} 个字符"
+                "（例如 MiniMax-M2.7）")
         if self.api not in spec_for(self.model).apis:  # a model we know, on the other API
             raise ValidationError(
                 "model", f"{self.model} is not served by the {self.api} API; choose a model of that API "
@@ -78,11 +100,14 @@ class ChatRequest:
                                   "对话必须以用户消息结尾")
         if not self.messages[-1].content.strip():
             raise ValidationError("messages", "the message is empty", "消息不能为空")
+        check_text("system", self.system)
         if self.api == PRO:
             for name, value in (("bot_name", self.bot_name), ("user_name", self.user_name)):
-                if not value.strip() or len(value) > MAX_NAME_CHARS:
-                    raise ValidationError(name, f"{name} must be 1 to {MAX_NAME_CHARS} characters",
-                                          f"{name} 必须为 1 到 {MAX_NAME_CHARS} 个字符")
+                check_text(name, value)
+                if not value.strip() or len(value) > MAX_NAME_CHARS or not value.isprintable():
+                    raise ValidationError(
+                        name, f"{name} must be 1 to {MAX_NAME_CHARS} characters on one line",
+                        f"{name} 必须为 1 到 {MAX_NAME_CHARS} 个字符，且不能换行")
 
 
 @dataclass(frozen=True)
