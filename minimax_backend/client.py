@@ -5,7 +5,7 @@ import http.client
 import json
 import random
 from types import ModuleType
-from typing import Iterator
+from typing import Callable, Iterator
 
 import requests
 import urllib3
@@ -23,6 +23,8 @@ from .types import ChatRequest, ChatResult, ReasoningDelta, Retrying, StreamEven
 CODECS: dict[str, ModuleType] = {"v2": codec_v2, "pro": codec_pro}
 MAX_ERROR_BODY = 64 * 1024
 MAX_BACKOFF = 8.0
+MAX_TRACE_ID_CHARS = 128  # MiniMax's are 32 hex digits
+MASK = "[redacted]"
 
 
 class MiniMaxClient:
@@ -60,6 +62,7 @@ class MiniMaxClient:
                     yield event
                 return
             except MiniMaxError as err:
+                self._scrub_error(err)
                 if cancel.cancelled:
                     return
                 if produced or not self._should_retry(err, attempt):
@@ -80,6 +83,7 @@ class MiniMaxClient:
             try:
                 return self._complete_once(codec, body, cancel)
             except MiniMaxError as err:
+                self._scrub_error(err)
                 if not self._should_retry(err, attempt) or cancel.wait(self._backoff(attempt + 1, err)):
                     raise
                 attempt += 1
@@ -90,11 +94,11 @@ class MiniMaxClient:
                      ) -> Iterator[StreamEvent]:
         response = self._post(codec, body, cancel, stream=True)
         try:
-            trace_id = _trace_id(response)
+            trace_id = self._trace_id(response)
             if "text/event-stream" not in response.headers.get("Content-Type", ""):
                 # Errors for stream requests may come as a plain JSON body.
                 assembler = ReplyAssembler(trace_id)
-                obj = _json_body(response, trace_id)
+                obj = _json_body(response, trace_id, self._scrub)
                 warning = check_base_resp(obj, trace_id=trace_id)
                 yield from assembler.add(codec.decode_body(obj), warning)
                 yield from assembler.finish()
@@ -102,15 +106,15 @@ class MiniMaxClient:
             yield from decode_stream(codec, _byte_chunks(response), trace_id, cancel)
         except _NETWORK_ERRORS as exc:
             if not cancel.cancelled:
-                raise _network_error(exc, _trace_id(response)) from None
+                raise _network_error(exc, self._trace_id(response)) from None
         finally:
             response.close()
 
     def _complete_once(self, codec: ModuleType, body: dict, cancel: CancelToken) -> ChatResult:
         response = self._post(codec, body, cancel, stream=False)
         try:
-            trace_id = _trace_id(response)
-            obj = _json_body(response, trace_id)
+            trace_id = self._trace_id(response)
+            obj = _json_body(response, trace_id, self._scrub)
             assembler = ReplyAssembler(trace_id)
             warning = check_base_resp(obj, trace_id=trace_id)
             for _ in assembler.add(codec.decode_body(obj), warning):
@@ -143,7 +147,8 @@ class MiniMaxClient:
                 text = ""
             finally:
                 response.close()
-            err = error_for_http(response.status_code, text, trace_id=_trace_id(response))
+            err = error_for_http(response.status_code, self._scrub(text),
+                                 trace_id=self._trace_id(response))
             err.retry_after = _seconds(response.headers.get("Retry-After"))
             raise err
         return response
@@ -157,6 +162,26 @@ class MiniMaxClient:
                                   "the pro API needs your GroupId: set MINIMAX_GROUP_ID",
                                   "pro 接口需要 GroupId：请设置 MINIMAX_GROUP_ID")
         return CODECS[request.api]
+
+    # -- what may be shown and logged ---------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        """`text` with this client's key masked. A gateway or a misbehaving upstream may echo
+        the request's Authorization header in an error body or a header; the whole text is
+        masked before anything cuts it short, so no prefix of the key survives a cut."""
+        key = self.settings.api_key
+        return text.replace(key, MASK) if key and len(key) >= 4 else text
+
+    def _trace_id(self, response: requests.Response | None) -> str:
+        """The response's Trace-Id, masked, on one line, at most MAX_TRACE_ID_CHARS."""
+        raw = response.headers.get("Trace-Id", "") if response is not None else ""
+        shown = "".join(c if c.isprintable() else "?" for c in self._scrub(raw))
+        return shown[:MAX_TRACE_ID_CHARS]
+
+    def _scrub_error(self, err: MiniMaxError) -> None:
+        """Mask the key in an error's message and trace id (both reach the visitor and the log)."""
+        err.message, err.trace_id = self._scrub(err.message), self._scrub(err.trace_id)
+        err.args = (err.message,)
 
     # -- retry policy ------------------------------------------------------------------
 
@@ -184,10 +209,6 @@ def _seconds(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
-def _trace_id(response: requests.Response | None) -> str:
-    return response.headers.get("Trace-Id", "") if response is not None else ""
-
-
 def _byte_chunks(response: requests.Response) -> Iterator[bytes]:
     """Bytes as they arrive: one HTTP chunk at a time, or whatever one read returns."""
     raw = response.raw
@@ -207,8 +228,8 @@ def _read_limited(response: requests.Response) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _json_body(response: requests.Response, trace_id: str) -> dict:
-    text = _read_limited(response)
+def _json_body(response: requests.Response, trace_id: str, scrub: Callable[[str], str]) -> dict:
+    text = scrub(_read_limited(response))
     try:
         obj = json.loads(text)
     except ValueError:
