@@ -52,10 +52,11 @@ def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[s
     lines = ["⚠️ " + err.advice(lang)]
     if host_key and isinstance(err, HOST_SIDE):
         lines.append(text("host_side", lang))
+    # Masked whole, then cut: a cut first could leave a key's prefix no pattern recognises.
     if type(err) is MiniMaxError and err.message:  # a code we have no advice for: say what MiniMax said
-        lines.append(redact_known(err.message[:200]))
+        lines.append(redact_known(err.message)[:200])
     if err.reference():
-        lines.append(err.reference())
+        lines.append(redact_known(err.reference()))
     return lines
 
 
