@@ -35,6 +35,7 @@ from ui.panels.controls import (
 )
 from ui.panels.own_key import check_key, key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware
 from ui.text.strings import EXAMPLES, I18N, tr
@@ -231,7 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     from dotenv import load_dotenv
 
     load_dotenv()  # before the page is built and before the first request reads settings
-    install_redaction()  # no key in any log line, whoever logs it
+    install_redaction()  # no key in any log line, whoever logs it; one line per event
+    route_printed_tracebacks()  # gradio prints a failed request's traceback: log it as a line
     try:  # a bad limit or login setting stops the app here, naming its variable
         GuardConfig.from_env()
         auth_from_env()
