@@ -32,7 +32,6 @@ DEFAULTS = {
     # public link. The least recently used ones go first.
     "APP_MAX_SESSIONS": 1_000,
 }
-_TRUE = ("1", "true", "yes", "on")
 
 
 def _whole(env: Mapping[str, str], name: str, minimum: int) -> int:
@@ -58,21 +57,17 @@ class GuardConfig:
     max_message_chars: int = DEFAULTS["APP_MAX_MESSAGE_CHARS"]
     max_history_chars: int = DEFAULTS["APP_MAX_HISTORY_CHARS"]
     max_history_turns: int = DEFAULTS["APP_MAX_HISTORY_TURNS"]
-    trust_proxy: bool = False  # take the client IP from X-Forwarded-For (Spaces, a proxy)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "GuardConfig":
         """The limits from APP_* variables; raises ValidationError naming a bad one."""
         env = os.environ if env is None else env
-        proxy = (env.get("APP_TRUST_PROXY") or "").strip().lower()
         return cls(
             messages_per_minute=_whole(env, "APP_MAX_MESSAGES_PER_MINUTE", 0),
             tokens_per_hour=_whole(env, "APP_MAX_TOKENS_PER_HOUR", 0),
             max_message_chars=_whole(env, "APP_MAX_MESSAGE_CHARS", 1),
             max_history_chars=_whole(env, "APP_MAX_HISTORY_CHARS", 1),
-            max_history_turns=_whole(env, "APP_MAX_HISTORY_TURNS", 1),
-            # Spaces runs every app behind its own proxy, which sets X-Forwarded-For.
-            trust_proxy=proxy in _TRUE or (not proxy and env.get("SYSTEM") == "spaces"))
+            max_history_turns=_whole(env, "APP_MAX_HISTORY_TURNS", 1))
 
 
 class LimitExceeded(Exception):
@@ -84,14 +79,10 @@ class LimitExceeded(Exception):
         self.retry_after = max(1, math.ceil(retry_after))
 
 
-def client_ip(request: Any, trust_proxy: bool) -> str:
-    """The visitor's address: the first X-Forwarded-For hop behind a trusted proxy, else the
-    socket's peer (a visitor can write any X-Forwarded-For, so it is not trusted by default)."""
-    if trust_proxy:
-        headers = getattr(request, "headers", None) or {}
-        forwarded = (headers.get("x-forwarded-for") or "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
+def client_ip(request: Any) -> str:
+    """The visitor's address as the request carries it. Behind a proxy, the HTTP edge has put
+    the visitor's address there by APP_TRUST_PROXY's rule (ui/server/forwarded.py); no
+    header is read here, so there is one rule, applied once."""
     client = getattr(request, "client", None)
     return getattr(client, "host", None) or "unknown"
 
@@ -120,7 +111,7 @@ class Guard:
     def visitor(self, request: Any) -> tuple[str, ...]:
         """The keys one visitor is counted under: session and client IP."""
         session = getattr(request, "session_hash", None) or "anonymous"
-        return f"session:{session}", f"ip:{client_ip(request, self.config.trust_proxy)}"
+        return f"session:{session}", f"ip:{client_ip(request)}"
 
     def admit(self, keys: tuple[str, ...], prompt: int | None = None,
               reply: int = 0) -> Reservation:
