@@ -22,6 +22,7 @@ from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display, original
 from ..text.strings import lang_of, text
+from ..text.valid_text import repaired, valid
 from .coalesce import INTERVAL, coalesce
 from .history import (
     MAX_SYSTEM_CHARS,
@@ -42,8 +43,8 @@ RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
 
 def user_message(content: str) -> dict:
-    """A user turn for the widget, any markup in it shown as text."""
-    return {"role": "user", "content": display(content)}
+    """A user turn for the widget, any markup in it shown as text, any invalid character as �."""
+    return {"role": "user", "content": display(valid(content))}
 
 
 def _settle(held: Reservation, session: str, chat_request: ChatRequest, received: Reply,
@@ -200,6 +201,10 @@ class ChatHandlers:
         if not history or not isinstance(history[-1], dict) or history[-1].get("role") != "user":
             return  # nothing to answer (an empty message was not sent)
         lang, session = lang_of(request), _session(request)
+        history, invalid = repaired(history)
+        if invalid:  # sent back repaired, so that the next message can go
+            yield history + [note([text("invalid_text", lang)], "error")], gr.skip()
+            return
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
         try:  # before the backend: the only place that spends the host's key

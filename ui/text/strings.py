@@ -159,6 +159,9 @@ MESSAGES = {
     "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
     "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
              EN: "The previous reply is still streaming: press Stop first."},
+    "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
+                     EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
+                         "Check the message and send it again."},
     "bad_history": {ZH: "对话记录格式不正确，请点击“新对话”重新开始。",
                     EN: "The chat history is malformed. Press “New chat” to start over."},
     "history_too_long": {ZH: "对话太长了（超过 {limit} 个字符），请点击“新对话”重新开始。",
