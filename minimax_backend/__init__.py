@@ -3,7 +3,7 @@
 Knows nothing about any UI: give it a `ChatRequest`, iterate `MiniMaxClient.stream()`.
 """
 from .cancel import CancelToken
-from .client import MiniMaxClient
+from .client import ChatClient, MiniMaxClient
 from .errors import (APIConnectionError, APITimeoutError, AuthenticationError, BadRequestError,
                      ContentFilteredError, ContextTooLongError, MiniMaxError, QuotaError,
                      RateLimitError, ResponseFormatError, ServerError, ValidationError)
@@ -13,7 +13,7 @@ from .types import (ChatRequest, ChatResult, Finish, Message, ReasoningDelta, Re
 
 __all__ = [
     "APIConnectionError", "APITimeoutError", "AuthenticationError", "BadRequestError",
-    "CancelToken", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
+    "CancelToken", "ChatClient", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
     "Finish", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
     "RateLimitError", "ReasoningDelta", "ResponseFormatError", "Retrying", "ServerError", "Settings",
     "StreamEvent", "TextDelta", "Usage", "ValidationError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from typing import Any
 
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -71,7 +72,7 @@ def _shutdown(sock: socket.socket | None) -> None:
         pass  # already closed
 
 
-def _attach_current(connection: HTTPConnection) -> None:
+def _attach_current(connection: _Registering) -> None:
     """Make the current token (or none) the connection's owner: only the owner may shut it."""
     token = getattr(_current, "token", None)
     connection._mm_token = token
@@ -79,19 +80,21 @@ def _attach_current(connection: HTTPConnection) -> None:
         token.attach(connection)
 
 
-class _Registering:
+class _Registering(HTTPConnection):
     """Registers the connection with the current token whenever it connects or is reused."""
+
+    _mm_token: CancelToken | None = None
 
     def connect(self) -> None:
         super().connect()
         _attach_current(self)
 
-    def request(self, *args, **kwargs):  # a kept-alive connection is reused: attach it too
+    def request(self, *args: Any, **kwargs: Any) -> None:  # a kept-alive connection is reused: attach it too
         _attach_current(self)
-        return super().request(*args, **kwargs)
+        super().request(*args, **kwargs)
 
 
-class _Connection(_Registering, HTTPConnection):
+class _Connection(_Registering):
     pass
 
 
@@ -110,6 +113,6 @@ class _TLSPool(HTTPSConnectionPool):
 class CancellableAdapter(HTTPAdapter):
     """A requests adapter whose connections register with the current CancelToken."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}

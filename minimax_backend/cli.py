@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence, TextIO
+from typing import Mapping, Sequence, TextIO
 
 from .client import MiniMaxClient
 from .errors import MiniMaxError, ValidationError
@@ -13,6 +13,21 @@ from .types import ChatRequest, Finish, Message, ReasoningDelta, TextDelta
 
 EXIT_ERROR = 1  # MiniMax or the network said no
 EXIT_USAGE = 2  # the request was invalid and not sent (argparse uses 2 as well)
+
+# What whoever runs the command can do, by error kind (the web UI words its own advice).
+HINTS = {
+    "auth": "check MINIMAX_API_KEY and MINIMAX_GROUP_ID, and that --region (MINIMAX_REGION) is "
+            "the key's own: a key only works on its region's host",
+    "rate_limit": "too many requests; wait a few seconds and try again",
+    "quota": "Top up the account, or wait for the plan's quota to reset",
+    "content_filtered": "MiniMax's content filter blocked this; rephrase the message",
+    "too_long": "too many tokens; shorten the message or lower --max-tokens",
+    "bad_request": "MiniMax refused the parameters; check --model and the other options",
+    "server": "MiniMax's service had a problem; try again in a moment",
+    "bad_response": "the reply could not be read; check --base-url (MINIMAX_BASE_URL)",
+    "timeout": "MiniMax took too long to answer; try again",
+    "connection": "could not reach MiniMax, or the connection dropped; check the network",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout,
-         stderr: TextIO = sys.stderr, env: dict | None = None) -> int:
+         stderr: TextIO = sys.stderr, env: Mapping[str, str] | None = None) -> int:
     """Run the command; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
@@ -81,7 +96,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout,
     except MiniMaxError as err:
         if printed:
             stdout.write("\n")  # what was printed stays; the error goes on its own line
-        print(f"error: {err} — {err.advice('en')}", file=stderr)
+        hint = HINTS.get(err.kind, "try again later")
+        print(f"error: {err} — {hint}", file=stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -4,27 +4,39 @@ from __future__ import annotations
 import http.client
 import json
 import random
-from types import ModuleType
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Protocol
 
 import requests
 import urllib3
 
-from . import codec_pro, codec_v2
 from .cancel import CancellableAdapter, CancelToken
+from .dialects import CODECS, Codec
 from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, ResponseFormatError,
                      RETRYABLE_CODES, ValidationError, check_base_resp, error_for_http,
                      summarize_body)
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
 from .settings import Settings
-from .types import ChatRequest, ChatResult, ReasoningDelta, Retrying, StreamEvent, TextDelta
+from .types import JSON, ChatRequest, ChatResult, ReasoningDelta, Retrying, StreamEvent, TextDelta
 
-CODECS: dict[str, ModuleType] = {"v2": codec_v2, "pro": codec_pro}
 MAX_ERROR_BODY = 64 * 1024
 MAX_BACKOFF = 8.0
 MAX_TRACE_ID_CHARS = 128  # MiniMax's are 32 hex digits
 MASK = "[redacted]"
+
+
+class ChatClient(Protocol):
+    """What a caller needs of a client: `MiniMaxClient`, or a test's scripted fake."""
+
+    def stream(self, request: ChatRequest, cancel: CancelToken | None = None
+               ) -> Iterator[StreamEvent]:
+        """The reply as events, ending with one Finish; raises MiniMaxError."""
+
+    def complete(self, request: ChatRequest, cancel: CancelToken | None = None) -> ChatResult:
+        """The whole reply in one call; raises MiniMaxError."""
+
+    def close(self) -> None:
+        """Release its connections."""
 
 
 class MiniMaxClient:
@@ -90,7 +102,7 @@ class MiniMaxClient:
 
     # -- one attempt -------------------------------------------------------------------
 
-    def _stream_once(self, codec: ModuleType, body: dict, cancel: CancelToken
+    def _stream_once(self, codec: Codec, body: JSON, cancel: CancelToken
                      ) -> Iterator[StreamEvent]:
         response = self._post(codec, body, cancel, stream=True)
         try:
@@ -110,7 +122,7 @@ class MiniMaxClient:
         finally:
             response.close()
 
-    def _complete_once(self, codec: ModuleType, body: dict, cancel: CancelToken) -> ChatResult:
+    def _complete_once(self, codec: Codec, body: JSON, cancel: CancelToken) -> ChatResult:
         response = self._post(codec, body, cancel, stream=False)
         try:
             trace_id = self._trace_id(response)
@@ -123,7 +135,7 @@ class MiniMaxClient:
         finally:
             response.close()
 
-    def _post(self, codec: ModuleType, body: dict, cancel: CancelToken, *, stream: bool
+    def _post(self, codec: Codec, body: JSON, cancel: CancelToken, *, stream: bool
               ) -> requests.Response:
         settings = self.settings
         headers = {"Authorization": f"Bearer {settings.api_key}",
@@ -153,14 +165,11 @@ class MiniMaxClient:
             raise err
         return response
 
-    def _codec_for(self, request: ChatRequest) -> ModuleType:
+    def _codec_for(self, request: ChatRequest) -> Codec:
         if not self.settings.api_key:
-            raise ValidationError("MINIMAX_API_KEY", "no MiniMax API key: set MINIMAX_API_KEY",
-                                  "未设置 MiniMax API Key：请设置 MINIMAX_API_KEY")
+            raise ValidationError("MINIMAX_API_KEY", "missing_key")
         if request.api == PRO and not self.settings.group_id:
-            raise ValidationError("MINIMAX_GROUP_ID",
-                                  "the pro API needs your GroupId: set MINIMAX_GROUP_ID",
-                                  "pro 接口需要 GroupId：请设置 MINIMAX_GROUP_ID")
+            raise ValidationError("MINIMAX_GROUP_ID", "needs_group_id")
         return CODECS[request.api]
 
     # -- what may be shown and logged ---------------------------------------------------
@@ -195,10 +204,9 @@ class MiniMaxClient:
         return err.http_status == 429 or (err.http_status or 0) >= 500
 
     def _backoff(self, attempt: int, err: MiniMaxError) -> float:
-        delay = self.retry_backoff * 2 ** (attempt - 1)
-        retry_after = getattr(err, "retry_after", None)
-        if retry_after:
-            delay = max(delay, retry_after)
+        delay = self.retry_backoff * 2.0 ** (attempt - 1)
+        if err.retry_after:
+            delay = max(delay, err.retry_after)
         return min(MAX_BACKOFF, delay) * random.uniform(0.8, 1.2)
 
 
@@ -228,7 +236,7 @@ def _read_limited(response: requests.Response) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _json_body(response: requests.Response, trace_id: str, scrub: Callable[[str], str]) -> dict:
+def _json_body(response: requests.Response, trace_id: str, scrub: Callable[[str], str]) -> JSON:
     text = scrub(_read_limited(response))
     try:
         obj = json.loads(text)

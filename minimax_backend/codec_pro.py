@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from .errors import ResponseFormatError
-from .reply import Piece
-from .types import USER, ChatRequest, Usage
+from .types import JSON, USER, ChatRequest, Piece, Usage
 
 PATH = "/v1/text/chatcompletion_pro"
 
@@ -11,7 +10,7 @@ PATH = "/v1/text/chatcompletion_pro"
 DEFAULT_PERSONA = "MM智能助理是一款由MiniMax自研的大型语言模型。"
 
 
-def encode(request: ChatRequest, stream: bool) -> dict:
+def encode(request: ChatRequest, stream: bool) -> JSON:
     """The JSON body; the system prompt becomes the bot_setting persona."""
     bot, user = request.bot_name, request.user_name
     return {
@@ -33,18 +32,18 @@ def encode(request: ChatRequest, stream: bool) -> dict:
     }
 
 
-def params(group_id: str) -> dict:
+def params(group_id: str) -> dict[str, str]:
     """pro needs the account's GroupId on the URL."""
     return {"GroupId": group_id}
 
 
-def _usage(obj: dict) -> Usage | None:
+def _usage(obj: JSON) -> Usage | None:
     usage = obj.get("usage")
     total = usage.get("total_tokens") if isinstance(usage, dict) else None
     return Usage(total_tokens=total) if isinstance(total, int) and total > 0 else None
 
 
-def _choice(obj: dict) -> tuple[dict, str]:
+def _choice(obj: JSON) -> tuple[JSON, str]:
     choices = obj.get("choices")
     if not choices:
         return {}, ""
@@ -57,11 +56,11 @@ def _choice(obj: dict) -> tuple[dict, str]:
     return choice, text if isinstance(text, str) else ""
 
 
-def _sensitive(obj: dict) -> bool:
+def _sensitive(obj: JSON) -> bool:
     return bool(obj.get("input_sensitive") or obj.get("output_sensitive"))
 
 
-def decode_event(obj: dict) -> Piece:
+def decode_event(obj: JSON) -> Piece:
     """One stream event: new text until `finish_reason` appears; the final event repeats
     the whole text (in `reply` and in the message), which must not be appended."""
     choice, text = _choice(obj)
@@ -73,7 +72,7 @@ def decode_event(obj: dict) -> Piece:
                  sensitive=_sensitive(obj))
 
 
-def decode_body(obj: dict) -> Piece:
+def decode_body(obj: JSON) -> Piece:
     """A non-streaming response body."""
     choice, text = _choice(obj)
     reply = obj.get("reply")

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from .errors import ResponseFormatError
-from .reply import Piece
-from .types import ChatRequest, Usage
+from .types import JSON, ChatRequest, Piece, Usage
 
 PATH = "/v1/text/chatcompletion_v2"
 
 
-def encode(request: ChatRequest, stream: bool) -> dict:
+def encode(request: ChatRequest, stream: bool) -> JSON:
     """The JSON body; the system prompt becomes a `system` message."""
     messages = [{"role": "system", "content": request.system}] if request.system.strip() else []
     messages += [{"role": m.role, "content": m.content} for m in request.messages]
@@ -23,12 +22,12 @@ def encode(request: ChatRequest, stream: bool) -> dict:
     }
 
 
-def params(group_id: str) -> dict:
+def params(group_id: str) -> dict[str, str]:
     """v2 takes no GroupId: one of another account is refused with 1004."""
     return {}
 
 
-def read_usage(obj: dict) -> Usage | None:
+def read_usage(obj: JSON) -> Usage | None:
     """Usage from a frame, or None for absent, null or all-zero placeholders."""
     usage = obj.get("usage")
     if not isinstance(usage, dict):
@@ -47,11 +46,11 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _sensitive(obj: dict) -> bool:
+def _sensitive(obj: JSON) -> bool:
     return bool(obj.get("input_sensitive") or obj.get("output_sensitive"))
 
 
-def _first_choice(obj: dict) -> dict:
+def _first_choice(obj: JSON) -> JSON:
     choices = obj.get("choices")
     if not choices:  # None on errors, [] on the usage-only tail
         return {}
@@ -60,7 +59,7 @@ def _first_choice(obj: dict) -> dict:
     return choices[0]
 
 
-def decode_event(obj: dict) -> Piece:
+def decode_event(obj: JSON) -> Piece:
     """One stream event. Only `delta` text is appended; a `message` is the terminal frame
     that repeats the whole reply."""
     choice = _first_choice(obj)
@@ -76,7 +75,7 @@ def decode_event(obj: dict) -> Piece:
     )
 
 
-def decode_body(obj: dict) -> Piece:
+def decode_body(obj: JSON) -> Piece:
     """A non-streaming response body."""
     choice = _first_choice(obj)
     message = choice.get("message")

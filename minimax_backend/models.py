@@ -1,7 +1,7 @@
 """What we know about each MiniMax chat model: which API serves it, its limits and defaults.
 
-Defaults come from MiniMax's API reference (see ../shared/minimax-api.md). Output caps are
-the documented or widely reported maximum output per request; where MiniMax publishes none
+Defaults come from MiniMax's API reference (see docs/minimax-api.md#v2-request). Output caps
+are the documented or widely reported maximum output per request; where MiniMax publishes none
 (the abab and Text-01 models) we use a conservative 8192.
 """
 from __future__ import annotations

@@ -1,34 +1,20 @@
 """Turns decoded wire pieces into the events a caller sees, one reply at a time.
 
-Both codecs decode a MiniMax frame into a `Piece`; `ReplyAssembler` holds what is common to
+Each codec decodes a MiniMax frame into a `Piece` (`minimax_backend.types`); `ReplyAssembler` holds what is common to
 both APIs: splitting inline `<think>` from the answer, keeping the raw content for the next
 request, taking usage from whichever frame carries it, and never appending a full-text frame.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from types import ModuleType
 from typing import Iterable, Iterator
 
 from .cancel import CancelToken
+from .dialects import Codec
 from .errors import APIConnectionError, ResponseFormatError, check_base_resp, summarize_body
 from .sse import iter_sse_data
 from .think import ThinkSplitter
-from .types import ChatResult, Finish, ReasoningDelta, StreamEvent, TextDelta, Usage
-
-
-@dataclass(frozen=True)
-class Piece:
-    """What one frame says. `content` is new raw text to append; `full_content` is a frame
-    that repeats the whole reply (used only to recover a tail we never received)."""
-
-    content: str = ""
-    reasoning: str = ""
-    finish_reason: str = ""
-    usage: Usage | None = None
-    full_content: str | None = None
-    sensitive: bool = False
+from .types import JSON, ChatResult, Finish, Piece, ReasoningDelta, StreamEvent, TextDelta, Usage
 
 
 class ReplyAssembler:
@@ -94,7 +80,7 @@ class ReplyAssembler:
                       "; ".join(self.warnings), self.sensitive)
 
 
-def decode_stream(codec: ModuleType, chunks: Iterable[bytes], trace_id: str = "",
+def decode_stream(codec: Codec, chunks: Iterable[bytes], trace_id: str = "",
                   cancel: CancelToken | None = None) -> Iterator[StreamEvent]:
     """Raw bytes of one stream in, typed events out: SSE framing, JSON, in-stream errors
     and the codec's frame shapes, with no network involved."""
@@ -109,7 +95,7 @@ def decode_stream(codec: ModuleType, chunks: Iterable[bytes], trace_id: str = ""
         yield from assembler.finish()
 
 
-def _loads_event(data: str, trace_id: str) -> dict:
+def _loads_event(data: str, trace_id: str) -> JSON:
     try:
         obj = json.loads(data)
     except ValueError:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Any, Mapping
 
 from .errors import ValidationError
 
@@ -26,12 +26,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.region not in REGIONS:
-            raise ValidationError("MINIMAX_REGION", f"MINIMAX_REGION must be one of {sorted(REGIONS)} "
-                                  f"(got {self.region!r})",
-                                  f"MINIMAX_REGION 必须是 {sorted(REGIONS)} 之一（当前为 {self.region!r}）")
+            raise ValidationError("MINIMAX_REGION", "one_of", allowed=sorted(REGIONS), got=self.region)
         if self.group_id and not self.group_id.isdigit():
-            raise ValidationError("MINIMAX_GROUP_ID", "MINIMAX_GROUP_ID must be digits",
-                                  "MINIMAX_GROUP_ID 必须是数字")
+            raise ValidationError("MINIMAX_GROUP_ID", "digits")
 
     @property
     def url(self) -> str:
@@ -39,10 +36,10 @@ class Settings:
         return (self.base_url or REGIONS[self.region]).rstrip("/")
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         """Settings from MINIMAX_* variables; keyword arguments that are not None win."""
         env = os.environ if env is None else env
-        values = {
+        values: dict[str, Any] = {
             "api_key": env.get("MINIMAX_API_KEY", "").strip(),
             "group_id": env.get("MINIMAX_GROUP_ID", "").strip(),
             "region": (env.get("MINIMAX_REGION", "").strip().lower() or DEFAULT_REGION),
@@ -51,7 +48,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def with_overrides(self, **overrides) -> "Settings":
+    def with_overrides(self, **overrides: Any) -> "Settings":
         """A copy with the given non-None fields replaced."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 

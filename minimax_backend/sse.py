@@ -2,8 +2,8 @@
 
 sseclient-py splits on bytes before decoding, so a UTF-8 character or a CRLF cut across two
 network reads is reassembled, and U+2028 inside data is not taken for a line break (the
-pitfalls of `requests`' `iter_lines()`; see ../shared/minimax-api.md). It also drops comment
-lines and joins multi-line `data:` fields with "\n", as the SSE spec says.
+pitfalls of `requests`' `iter_lines()`; see docs/minimax-api.md#sse-framing). It also drops
+comment lines and joins multi-line `data:` fields with "\n", as the SSE spec says.
 """
 from __future__ import annotations
 
@@ -19,9 +19,13 @@ class _Chunks:
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = chunks
+        self._next = iter(chunks)
 
     def __iter__(self) -> Iterator[bytes]:
-        return iter(self._chunks)
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._next)
 
     def close(self) -> None:
         close = getattr(self._chunks, "close", None)

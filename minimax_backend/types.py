@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Any, Union
 
-from .errors import ValidationError
+from .errors import MiniMaxError, ValidationError
 from .models import APIS, PRO, spec_for
 
 USER = "user"
 ASSISTANT = "assistant"
 ROLES = (USER, ASSISTANT)
+
+JSON = dict[str, Any]  # a JSON object as sent to MiniMax or decoded from it
 
 MAX_NAME_CHARS = 64
 MAX_MODEL_CHARS = 64
@@ -34,26 +36,22 @@ class Message:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ValidationError("messages", f"role must be one of {ROLES}, got {self.role!r}",
-                                  f"角色必须是 {ROLES} 之一，收到 {self.role!r}")
+            raise ValidationError("messages", "bad_role", allowed=ROLES, got=self.role)
         if not isinstance(self.content, str):
-            raise ValidationError("messages", "message content must be text", "消息内容必须是文本")
+            raise ValidationError("messages", "not_text")
         check_text("messages", self.content)
 
 
 def check_text(name: str, value: str) -> None:
     """Refuse text that is not valid Unicode (a lone surrogate), naming the field."""
     if _SURROGATE.search(value):
-        raise ValidationError(name, f"{name} contains characters that are not valid text "
-                              "(a lone UTF-16 surrogate); retype it",
-                              f"{name} 含有无效字符（孤立的 UTF-16 代理项），请重新输入")
+        raise ValidationError(name, "not_unicode")
 
 
 def _check_unit_interval(name: str, value: float) -> None:
     # MiniMax rejects 0 (error 2013) and anything above 1, unlike OpenAI's 0–2.
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise ValidationError(name, f"{name} must be greater than 0 and at most 1 (got {value!r})",
-                              f"{name} 必须大于 0 且不超过 1（当前为 {value!r}）")
+        raise ValidationError(name, "unit_interval", got=value)
 
 
 @dataclass(frozen=True)
@@ -73,41 +71,32 @@ class ChatRequest:
     def __post_init__(self) -> None:
         object.__setattr__(self, "messages", tuple(self.messages))
         if self.api not in APIS:
-            raise ValidationError("api", f"api must be one of {APIS} (got {self.api!r})",
-                                  f"API 类型必须是 {APIS} 之一（当前为 {self.api!r}）")
+            raise ValidationError("api", "unknown_api", allowed=APIS, got=self.api)
         if not isinstance(self.model, str) or not self.model.strip():
-            raise ValidationError("model", "choose a model", "请选择模型")
+            raise ValidationError("model", "no_model")
         if len(self.model) > MAX_MODEL_CHARS or not _MODEL_NAME.fullmatch(self.model):
-            raise ValidationError(
-                "model", f"a model name is 1 to {MAX_MODEL_CHARS} letters, digits and . _ - : / "
-                "(like MiniMax-M2.7)", f"模型名称只能由字母、数字和 . _ - : / 组成，最多 {MAX_MODEL_CHARS} 个字符"
-                "（例如 MiniMax-M2.7）")
+            raise ValidationError("model", "model_name", limit=MAX_MODEL_CHARS)
         if self.api not in spec_for(self.model).apis:  # a model we know, on the other API
-            raise ValidationError(
-                "model", f"{self.model} is not served by the {self.api} API; choose a model of that API "
-                f"or switch the API", f"{self.api} 接口不提供 {self.model}，请换用该接口的模型或切换接口")
+            raise ValidationError("model", "wrong_api", model=self.model, api=self.api)
         _check_unit_interval("temperature", self.temperature)
         _check_unit_interval("top_p", self.top_p)
         limit = spec_for(self.model).max_output_tokens
         if isinstance(self.max_tokens, bool) or not isinstance(self.max_tokens, int) \
                 or not 1 <= self.max_tokens <= limit:
-            raise ValidationError(
-                "max_tokens", f"max_tokens must be a whole number from 1 to {limit} for {self.model} "
-                f"(got {self.max_tokens!r})",
-                f"{self.model} 的最大输出 token 数必须是 1 到 {limit} 之间的整数（当前为 {self.max_tokens!r}）")
+            raise ValidationError("max_tokens", "token_range", limit=limit, model=self.model,
+                                  got=self.max_tokens)
         if not self.messages or self.messages[-1].role != USER:
-            raise ValidationError("messages", "the conversation must end with a user message",
-                                  "对话必须以用户消息结尾")
+            raise ValidationError("messages", "not_last_user")
         if not self.messages[-1].content.strip():
-            raise ValidationError("messages", "the message is empty", "消息不能为空")
+            raise ValidationError("messages", "empty")
         check_text("system", self.system)
         if self.api == PRO:
             for name, value in (("bot_name", self.bot_name), ("user_name", self.user_name)):
                 check_text(name, value)
-                if not value.strip() or len(value) > MAX_NAME_CHARS or not value.isprintable():
-                    raise ValidationError(
-                        name, f"{name} must be 1 to {MAX_NAME_CHARS} characters on one line",
-                        f"{name} 必须为 1 到 {MAX_NAME_CHARS} 个字符，且不能换行")
+                if not value.strip() or len(value) > MAX_NAME_CHARS:
+                    raise ValidationError(name, "name_length", limit=MAX_NAME_CHARS)
+                if not value.isprintable():  # a line break or a control character
+                    raise ValidationError(name, "name_line")
 
 
 @dataclass(frozen=True)
@@ -118,6 +107,20 @@ class Usage:
     completion_tokens: int = 0
     reasoning_tokens: int = 0
     total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What one wire frame says, as a codec decodes it. `content` is new raw text to append;
+    `full_content` is a frame that repeats the whole reply (used only to recover a tail we
+    never received)."""
+
+    content: str = ""
+    reasoning: str = ""
+    finish_reason: str = ""
+    usage: Usage | None = None
+    full_content: str | None = None
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ class Retrying:
     attempt: int
     attempts: int
     delay: float
-    error: Exception
+    error: MiniMaxError
 
 
 StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish, Retrying]

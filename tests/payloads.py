@@ -1,4 +1,4 @@
-"""Real-shaped MiniMax stream payloads (from ../shared/minimax-api.md), as raw bytes."""
+"""Real-shaped MiniMax stream payloads, as raw bytes (docs/minimax-api.md#v2-stream, #pro-stream)."""
 from __future__ import annotations
 
 import json

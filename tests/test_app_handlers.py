@@ -1,11 +1,11 @@
 """The chat handlers with a scripted backend: what the visitor sees and what MiniMax gets."""
 import asyncio
 import json
-import time
 from types import SimpleNamespace
 
 import gradio as gr
 import pytest
+from conftest import WAIT_FOR_CANCEL, FakeService
 
 from minimax_backend import (
     Finish,
@@ -28,28 +28,6 @@ CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1
 
 def request(lang="en-US", session="s1"):
     return SimpleNamespace(headers={"accept-language": lang}, session_hash=session)
-
-
-class ScriptedService:
-    """Plays a script per request; records each ChatRequest and its CancelToken."""
-
-    def __init__(self, *scripts):
-        self.scripts = list(scripts)
-        self.requests, self.tokens = [], []
-
-    def stream(self, chat_request, region, cancel):
-        self.requests.append(chat_request)
-        self.tokens.append(cancel)
-        for step in self.scripts.pop(0):
-            if isinstance(step, float):  # a pause, in seconds
-                time.sleep(step)
-                continue
-            if step == "wait-for-cancel":
-                cancel.wait(5)
-                return  # the backend ends quietly once cancelled
-            if isinstance(step, Exception):
-                raise step
-            yield step
 
 
 def user(text):
@@ -83,7 +61,7 @@ M2_REPLY = [ReasoningDelta("\nplan\n"), TextDelta("Hello "), TextDelta("there"),
 
 
 def test_a_reply_streams_then_settles_with_thinking_answer_and_usage():
-    service = ScriptedService(M2_REPLY)
+    service = FakeService(M2_REPLY)
     updates = run(ChatHandlers(service, interval=0.0), [user("hi")])
     final_history, raw = updates[-1]
     thought, answer, note = final_history[1:]
@@ -99,7 +77,7 @@ def test_a_reply_streams_then_settles_with_thinking_answer_and_usage():
 
 
 def test_the_next_request_gets_the_raw_turn_and_nothing_display_only():
-    service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
+    service = FakeService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
     handlers = ChatHandlers(service, interval=0.0)
     history, raw = run(handlers, [user("hi")])[-1]
     run(handlers, to_blocks(history) + [user("and now?")], raw)
@@ -109,7 +87,7 @@ def test_the_next_request_gets_the_raw_turn_and_nothing_display_only():
 
 
 def test_raw_replies_no_longer_on_screen_are_forgotten():
-    service = ScriptedService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
+    service = FakeService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
     handlers = ChatHandlers(service, interval=0.0)
     history, raw = run(handlers, [user("hi")])[-1]
     retried = handlers.retry(to_blocks(history), request())
@@ -118,7 +96,7 @@ def test_raw_replies_no_longer_on_screen_are_forgotten():
 
 
 def test_a_backend_error_after_a_partial_reply_keeps_both_and_the_chat_goes_on():
-    service = ScriptedService([TextDelta("The answer is"),
+    service = FakeService([TextDelta("The answer is"),
                                error_for_code(1008, "insufficient balance", trace_id="tr-9")],
                               [TextDelta("fine"), Finish("stop", "fine", None)])
     handlers = ChatHandlers(service, interval=0.0)
@@ -133,7 +111,7 @@ def test_a_backend_error_after_a_partial_reply_keeps_both_and_the_chat_goes_on()
 
 def test_a_failure_only_the_host_can_mend_says_so_unless_the_visitor_used_their_own_key():
     refused = error_for_code(1004, "authorized failed")
-    handlers = ChatHandlers(ScriptedService([refused], [refused]), interval=0.0)
+    handlers = ChatHandlers(FakeService([refused], [refused]), interval=0.0)
     host_note = run(handlers, [user("hi")], req=request("zh-CN"))[-1][0][-1]["content"]
     assert "API Key 无效" in host_note and "请告诉分享页面给你的人" in host_note
 
@@ -145,19 +123,19 @@ def test_a_failure_only_the_host_can_mend_says_so_unless_the_visitor_used_their_
 
 
 def test_an_invalid_setting_is_explained_and_nothing_is_sent():
-    service = ScriptedService()
+    service = FakeService()
     [(history, raw)] = run(ChatHandlers(service), [user("hi")], temperature=0)
     assert "temperature" in history[-1]["content"] and is_note(history[-1]["content"])
     assert raw == gr.skip() and service.requests == []
 
 
 def test_nothing_happens_without_a_new_user_message():
-    service = ScriptedService()
+    service = FakeService()
     assert run(ChatHandlers(service), to_blocks([user("hi"), {"role": "assistant", "content": "yo"}])) == []
 
 
 def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
-    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    service = FakeService([TextDelta("Once upon a time"), WAIT_FOR_CANCEL])
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():
@@ -171,7 +149,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
 
     updates, stopped = asyncio.run(scenario())
     history, raw = stopped
-    assert service.tokens[0].cancelled
+    assert service.cancels[0].cancelled
     assert history[1]["content"] == "Once upon a time"
     assert "(stopped)" in history[2]["content"]
     assert raw == {"Once upon a time": "Once upon a time"}
@@ -181,7 +159,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
 
 
 def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
-    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    service = FakeService([TextDelta("Once upon a time"), WAIT_FOR_CANCEL])
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():  # gradio cancels the stream before Stop's own handler runs
@@ -191,14 +169,14 @@ def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
         return first
 
     first = asyncio.run(scenario())
-    assert service.tokens[0].cancelled  # the upstream is closed with the handler
+    assert service.cancels[0].cancelled  # the upstream is closed with the handler
     history, raw = handlers.stop({}, request())
     assert history[:2] == first[0] and "(stopped)" in history[2]["content"]
     assert raw == {"Once upon a time": "Once upon a time"}
 
 
 def test_new_chat_mid_reply_drops_it_for_good():
-    service = ScriptedService([TextDelta("Once upon a time"), "wait-for-cancel"])
+    service = FakeService([TextDelta("Once upon a time"), WAIT_FOR_CANCEL])
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():
@@ -211,13 +189,13 @@ def test_new_chat_mid_reply_drops_it_for_good():
         return updates, await cleared
 
     updates, (history, raw) = asyncio.run(scenario())
-    assert service.tokens[0].cancelled and history == [] and raw == {}
+    assert service.cancels[0].cancelled and history == [] and raw == {}
     assert len(updates) == 1  # no last word that would bring the reply back
     assert not handlers.runs.busy("s1")
 
 
 def test_until_the_first_words_the_chat_says_it_waits_and_then_how_it_retries():
-    service = ScriptedService([0.7, Retrying(1, 3, 4.6, RateLimitError("busy", http_status=429)),
+    service = FakeService([0.7, Retrying(1, 3, 4.6, RateLimitError("busy", http_status=429)),
                                0.05, TextDelta("好的")])  # silent, then a retry, then words
     updates = run(ChatHandlers(service, interval=0.0), [user("hi")], req=request("zh-CN"))
     texts = [[m["content"] for m in history[1:]] for history, _ in updates]
@@ -231,12 +209,12 @@ def test_until_the_first_words_the_chat_says_it_waits_and_then_how_it_retries():
 
 
 def test_stop_without_a_running_reply_changes_nothing():
-    history, raw = ChatHandlers(ScriptedService()).stop({}, request())
+    history, raw = ChatHandlers(FakeService()).stop({}, request())
     assert history == gr.skip() and raw == gr.skip()
 
 
 def test_sending_while_a_reply_streams_is_refused_politely():
-    service = ScriptedService([TextDelta("…"), "wait-for-cancel"])
+    service = FakeService([TextDelta("…"), WAIT_FOR_CANCEL])
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():
@@ -253,9 +231,9 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
     # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
-    box, history = ChatHandlers(ScriptedService()).send("hello", [], request())
+    box, history = ChatHandlers(FakeService()).send("hello", [], request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]
-    assert ChatHandlers(ScriptedService()).send("   ", [], request()) == (gr.skip(), gr.skip())
+    assert ChatHandlers(FakeService()).send("   ", [], request()) == (gr.skip(), gr.skip())
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),
@@ -264,31 +242,31 @@ CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2")
 
 
 def test_retry_drops_the_last_answer_only():
-    history = ChatHandlers(ScriptedService()).retry(CHAT, request())
+    history = ChatHandlers(FakeService()).retry(CHAT, request())
     assert [item["content"][0]["text"] for item in history] == ["q1", "a1", "q2"]
 
 
 def test_undo_removes_the_last_turn_and_returns_its_message():
-    history, box = ChatHandlers(ScriptedService()).undo(CHAT, request())
+    history, box = ChatHandlers(FakeService()).undo(CHAT, request())
     assert len(history) == 2 and box == "q2"
 
 
 def test_edit_regenerates_from_the_edited_message():
     edit = SimpleNamespace(index=0, value="q1, reworded")
-    history = ChatHandlers(ScriptedService()).edit(CHAT, edit, request())
+    history = ChatHandlers(FakeService()).edit(CHAT, edit, request())
     assert history == [{"role": "user", "content": "q1, reworded"}]
     ignored = SimpleNamespace(index=1, value="an answer")
-    assert ChatHandlers(ScriptedService()).edit(CHAT, ignored, request()) == gr.skip()
+    assert ChatHandlers(FakeService()).edit(CHAT, ignored, request()) == gr.skip()
 
 
 def test_an_example_starts_the_chat():
     choice = SimpleNamespace(value={"text": "用三句话解释什么是大语言模型。"})
-    history = ChatHandlers(ScriptedService()).example(choice, request())
+    history = ChatHandlers(FakeService()).example(choice, request())
     assert history == [{"role": "user", "content": "用三句话解释什么是大语言模型。"}]
 
 
 def test_pro_sends_the_names_and_v2_ignores_them():
-    service = ScriptedService([Finish("stop", "", None)], [Finish("stop", "", None)])
+    service = FakeService([Finish("stop", "", None)], [Finish("stop", "", None)])
     handlers = ChatHandlers(service, interval=0.0)
     run(handlers, [user("hi")], api=PRO, model="abab6.5s-chat", bot_name="小助手", user_name="小明")
     run(handlers, [user("hi")], bot_name="小助手", user_name="小明")

@@ -4,6 +4,7 @@ import pytest
 from minimax_backend import Message, ValidationError
 from ui.chat.history import MAX_HISTORY_CHARS, is_note, last_user_index, to_messages
 from ui.chat.reply import note
+from ui.text.advice import advice
 
 
 def blocks(role, text, metadata=None):
@@ -80,7 +81,7 @@ def test_malformed_history_is_refused_with_a_named_field(history):
     with pytest.raises(ValidationError) as info:
         to_messages(history)
     assert info.value.field == "history"
-    assert info.value.advice("zh") and info.value.advice("en")
+    assert advice(info.value, "zh") and advice(info.value, "en")
 
 
 def test_too_long_history_is_refused():

@@ -159,9 +159,9 @@ def test_a_bug_is_explained_without_a_stack_trace():
 
 
 def test_validation_errors_speak_the_visitors_language():
-    err = ValidationError("temperature", "temperature must be greater than 0", "temperature 必须大于 0")
-    assert error_lines(err, ZH) == ["⚠️ temperature 必须大于 0"]
-    assert error_lines(err, EN) == ["⚠️ temperature must be greater than 0"]
+    err = ValidationError("temperature", "unit_interval", got=0)
+    assert error_lines(err, ZH) == ["⚠️ temperature 必须大于 0 且不超过 1（当前为 0）"]
+    assert error_lines(err, EN) == ["⚠️ temperature must be greater than 0 and at most 1 (got 0)"]
 
 
 def test_a_soft_block_is_shown_as_filtered_not_as_an_empty_bubble():

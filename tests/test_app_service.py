@@ -3,10 +3,13 @@ import threading
 from types import SimpleNamespace
 
 import pytest
+from conftest import FakeClient
 
-from minimax_backend import Settings, TextDelta
+from minimax_backend import CancelToken, ChatRequest, Finish, Message, QuotaError, Settings, TextDelta
 from ui.chat.reply import Reply
-from ui.chat.service import ChatService, Run, Runs
+from ui.chat.service import ChatService, Route, Run, Runs
+
+HI = ChatRequest((Message("user", "hi"),), model="MiniMax-M2.7")
 
 
 def test_the_service_reads_nothing_and_starts_nothing_until_asked():
@@ -24,7 +27,7 @@ def test_without_a_key_the_emulator_starts_once_for_all_threads():
 
     def client(settings):
         made.append(settings)
-        return SimpleNamespace(stream=lambda req, cancel: iter([TextDelta("x")]))
+        return FakeClient(always=[TextDelta("x")])
 
     service = ChatService(Settings(), client_factory=client, emulator_factory=emulator)
     threads = [threading.Thread(target=lambda: list(service.stream(None, "cn", None))) for _ in range(8)]
@@ -42,7 +45,7 @@ def test_with_a_key_the_region_picks_the_host_unless_a_base_url_overrides_it():
 
     def client(settings):
         made.append(settings)
-        return SimpleNamespace(stream=lambda request, cancel: iter(()))
+        return FakeClient(always=[])
 
     service = ChatService(Settings(api_key="k", region="cn"), client_factory=client,
                           emulator_factory=lambda: pytest.fail("no emulator with a key"))
@@ -53,6 +56,28 @@ def test_with_a_key_the_region_picks_the_host_unless_a_base_url_overrides_it():
     list(fixed.stream(None, "global", None))
     assert made[-1].url == "http://proxy.local"
 
+
+def test_a_visitors_client_is_closed_after_its_one_request_even_when_it_fails():
+    scripts = [[TextDelta("part"), QuotaError("no balance", code=1008)],
+               [TextDelta("ok"), Finish("stop", "ok", None)],
+               [TextDelta("host"), Finish("stop", "host", None)]]
+    made = []
+
+    def client(settings):
+        made.append((settings.api_key, FakeClient(scripts.pop(0))))
+        return made[-1][1]
+
+    service = ChatService(Settings(api_key="host-key"), client_factory=client)
+    route = Route.of("global", "sk-visitor")
+    with pytest.raises(QuotaError):
+        list(service.stream(HI, route, CancelToken()))
+    assert service.complete(HI, route).text == "ok"
+    assert [(key, fake.closed) for key, fake in made] == [("sk-visitor", 1), ("sk-visitor", 1)]
+    assert list(service.stream(HI, "cn", CancelToken()))[0] == TextDelta("host")
+    host_key, host = made[-1]
+    assert host_key == "host-key" and host.closed == 0  # the host's client is kept for the next
+    service.close()
+    assert host.closed == 1
 
 
 # -- the running replies -----------------------------------------------------------------

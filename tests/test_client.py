@@ -28,6 +28,7 @@ from minimax_backend import (
 )
 from minimax_backend.emulator import Emulator, EmulatorConfig
 from tests.test_errors import TABLE
+from ui.text.advice import advice
 
 KEY = "sk-test-key"
 GROUP = "1234567"
@@ -134,7 +135,7 @@ def test_minimal_error_body(emu):
 def test_wrong_key_is_an_auth_error_that_suggests_the_region(emu):
     with pytest.raises(AuthenticationError) as info:
         run(client_for(emu, api_key="sk-other"), ask())
-    assert info.value.code == 2049 and "api.minimax.io" in info.value.advice("en")
+    assert info.value.code == 2049 and "api.minimax.io" in advice(info.value, "en")
     assert "sk-other" not in str(info.value)
 
 

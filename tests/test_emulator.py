@@ -1,4 +1,4 @@
-"""The MiniMax emulator speaks both chat APIs exactly as ../shared/minimax-api.md describes.
+"""The MiniMax emulator speaks both chat APIs exactly as docs/minimax-api.md describes.
 
 Fault injection lives in test_emulator_faults.py, the 200-stream load check in
 test_emulator_load.py.

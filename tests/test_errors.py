@@ -22,8 +22,9 @@ from minimax_backend.errors import (
 )
 from minimax_backend.reply import decode_stream
 from tests.payloads import sse
+from ui.text.advice import advice
 
-# The table of ../shared/minimax-api.md: code -> the class a caller catches.
+# The table of docs/minimax-api.md#error-codes: code -> the class a caller catches.
 TABLE = {
     1000: ServerError, 1013: ServerError, 1024: ServerError, 1033: ServerError,
     1001: APITimeoutError, 1002: RateLimitError, 1004: AuthenticationError, 1008: QuotaError,
@@ -45,7 +46,7 @@ def error_body(code):
 def assert_error(err, code, http_status=200):
     assert type(err) is TABLE[code]
     assert (err.code, err.message, err.http_status, err.trace_id) == (code, f"message {code}", http_status, "tr")
-    assert err.advice("zh") and err.advice("en") and err.advice("zh") != err.advice("en")
+    assert advice(err, "zh") and advice(err, "en") and advice(err, "zh") != advice(err, "en")
     assert f"MiniMax {code}" in str(err) and "Trace-Id tr" in str(err)
 
 
@@ -72,7 +73,7 @@ def test_code_in_a_non_200_http_answer(code):
 def test_region_is_suggested_for_key_errors():
     for code in (1004, 2049):
         err = error_for_http(200, json.dumps(error_body(code)))
-        assert "api.minimax.io" in err.advice("en") and "区域" in err.advice("zh")
+        assert "api.minimax.io" in advice(err, "en") and "区域" in advice(err, "zh")
 
 
 @pytest.mark.parametrize("status,cls", [(401, AuthenticationError), (403, AuthenticationError),

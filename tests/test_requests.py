@@ -4,9 +4,12 @@ from __future__ import annotations
 import pytest
 
 from minimax_backend import codec_pro, codec_v2
+from minimax_backend.dialects import CODECS, Codec
 from minimax_backend.errors import ValidationError
+from minimax_backend.models import APIS
 from minimax_backend.settings import Settings
 from minimax_backend.types import ChatRequest, Message
+from ui.text.advice import advice
 
 TURNS = (Message("user", "你好"), Message("assistant", "<think>hm</think>\n\n你好！"),
          Message("user", "再见"))
@@ -37,14 +40,14 @@ def test_invalid_requests_name_the_field_and_range(field, value, needle):
     with pytest.raises(ValidationError) as info:
         request(**{field: value})
     assert info.value.field == field and needle in info.value.message
-    assert info.value.advice("zh") != info.value.message  # a Chinese message too
+    assert advice(info.value, "zh") != info.value.message  # a Chinese message too
 
 
 def test_a_known_model_on_the_other_api_is_refused_and_a_new_one_passes():
     with pytest.raises(ValidationError) as info:
         request(api="pro", model="MiniMax-M2.7", max_tokens=1024)
     assert info.value.field == "model" and "not served by the pro API" in info.value.message
-    assert "pro 接口不提供 MiniMax-M2.7" in info.value.advice("zh")
+    assert "pro 接口不提供 MiniMax-M2.7" in advice(info.value, "zh")
     assert request(api="pro", model="abab9-chat-next", max_tokens=1024).model == "abab9-chat-next"
 
 
@@ -57,6 +60,12 @@ def test_model_limit_depends_on_the_model():
 def test_bad_role_is_rejected():
     with pytest.raises(ValidationError, match="role"):
         Message("system", "x")
+
+
+def test_every_api_has_a_codec_in_the_one_table():
+    assert list(CODECS) == list(APIS)
+    assert all(isinstance(codec, Codec) for codec in CODECS.values())
+    assert not isinstance(object(), Codec)
 
 
 def test_v2_encoding_sends_system_and_raw_assistant_turns():
@@ -98,7 +107,7 @@ def test_pro_without_system_prompt_uses_a_default_persona():
 def test_pro_names_are_validated():
     with pytest.raises(ValidationError, match="bot_name"):
         request(api="pro", model="abab6.5s-chat", bot_name=" ")
-    with pytest.raises(ValidationError, match="user_name must be 1 to 64 characters on one line"):
+    with pytest.raises(ValidationError, match="user_name must be on one line, without control characters"):
         request(api="pro", model="abab6.5s-chat", user_name="ann\nreply session=forged")
 
 

@@ -11,8 +11,10 @@ from gradio_client import Client
 
 import app
 from minimax_backend import Settings
-from minimax_backend.errors import CODES
+from minimax_backend.errors import CODES, error_for_code
 from ui.chat.service import ChatService
+from ui.text.advice import advice
+from ui.text.strings import EN
 
 # A model without thinking, so a partial reply is plain answer text.
 CONTROLS = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "", ""]
@@ -56,8 +58,7 @@ def note_text(history):
 
 
 def expect(code):
-    cls, advice_en, _ = CODES[code]
-    return advice_en or cls.advice_en
+    return advice(error_for_code(code, "upstream says no"), EN)
 
 
 FAULTS = (

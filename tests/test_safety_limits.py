@@ -2,10 +2,10 @@
 before the backend is called, shown as a note with the seconds to wait, the history kept."""
 import asyncio
 import logging
-import time
 from types import SimpleNamespace
 
 import pytest
+from conftest import WAIT_FOR_CANCEL, FakeService
 
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
@@ -30,18 +30,6 @@ class Clock:
 
     def __call__(self):
         return self.now
-
-
-class CountingService:
-    """Answers every request with REPLY (or `usage`-less text) and counts the calls."""
-
-    def __init__(self, reply=REPLY):
-        self.reply, self.calls, self.requests = reply, 0, []
-
-    def stream(self, chat_request, region, cancel):
-        self.calls += 1
-        self.requests.append(chat_request)
-        yield from self.reply
 
 
 def visitor(session="s1", ip="203.0.113.7", lang="en-US", forwarded=None):
@@ -147,45 +135,45 @@ def test_estimates_count_cjk_characters_as_tokens():
 # -- in the streaming handler -------------------------------------------------------------
 
 def test_over_the_message_limit_the_visitor_gets_a_note_and_keeps_the_chat():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(messages_per_minute=2)))
     history = [user("one")]
     for _ in range(2):
         assert last_text(respond(handlers, history, visitor())).startswith("<div class=\"mm-note")
     limited = respond(handlers, history, visitor())
-    assert service.calls == 2, "the backend was called over the limit"
+    assert len(service.requests) == 2, "the backend was called over the limit"
     assert limited[:-1] == history  # the message stays
     assert "Too many messages (at most 2 per minute per visitor). Try again in 60 s" in last_text(limited)
     chinese = last_text(respond(handlers, history, visitor(lang="zh-CN")))
     assert "每分钟最多 2 条" in chinese and "60 秒后重试" in chinese
     # Another visitor (session and address) is not affected.
     other = respond(handlers, history, visitor(session="s2", ip="198.51.100.2"))
-    assert service.calls == 3 and "Hi!" in [i["content"] for i in other]
+    assert len(service.requests) == 3 and "Hi!" in [i["content"] for i in other]
 
 
 def test_the_token_budget_counts_reported_usage_then_refuses():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=100)))
     history = [user("hello")]
     respond(handlers, history, visitor())
     respond(handlers, history, visitor())  # 50 tokens spent before it: under budget, so it ran
     limited = respond(handlers, history, visitor())  # 100 spent: the budget is used up
-    assert service.calls == 2
+    assert len(service.requests) == 2
     assert "budget of 100 tokens per hour" in last_text(limited) and "Try again in" in last_text(limited)
 
 
 def test_a_visitors_own_key_is_not_charged_to_the_hosts_token_budget():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(tokens_per_hour=10)))
     for _ in range(3):
         respond(handlers, [user("hello")], visitor(), user_key="sk-visitor-own-key-123")
-    assert service.calls == 3
+    assert len(service.requests) == 3
     respond(handlers, [user("hello")], visitor())  # the host's key: the budget applies
     assert "budget of 10 tokens" in last_text(respond(handlers, [user("hello")], visitor()))
 
 
 def test_without_reported_usage_the_tokens_are_estimated():
-    service = CountingService([TextDelta("x" * 400), Finish("stop", "x" * 400, None)])
+    service = FakeService(always=[TextDelta("x" * 400), Finish("stop", "x" * 400, None)])
     guard = Guard(GuardConfig(tokens_per_hour=150))
     handlers = ChatHandlers(service, interval=0.0, guard=guard)
     respond(handlers, [user("y" * 40)], visitor())
@@ -194,23 +182,10 @@ def test_without_reported_usage_the_tokens_are_estimated():
     assert guard.tokens.retry_after("session:s1", 41) > 0
 
 
-class StallingService:
-    """Sends `parts` deltas, then nothing until the reply is cancelled (a long reply)."""
-
-    def __init__(self, parts):
-        self.parts, self.requests = parts, []
-
-    def stream(self, chat_request, region, cancel):
-        self.requests.append(chat_request)
-        yield from (TextDelta(part) for part in self.parts)
-        deadline = time.monotonic() + 5
-        while not cancel.cancelled and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-
 def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged(caplog):
     guard = Guard(GuardConfig(tokens_per_hour=1000))
-    handlers = ChatHandlers(StallingService(["x" * 40] * 3), interval=0.0, guard=guard)
+    stalling = FakeService([*(TextDelta("x" * 40) for _ in range(3)), WAIT_FOR_CANCEL])  # a long reply
+    handlers = ChatHandlers(stalling, interval=0.0, guard=guard)
 
     async def close_after_the_third_part():
         stream = handlers.respond([user("y" * 40)], {}, *CONTROLS, visitor())
@@ -229,7 +204,7 @@ def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged
 
 def test_a_reply_may_use_only_what_is_left_of_the_budget_and_says_so_when_cut():
     cut = [TextDelta("z" * 40), Finish("length", "z" * 40, Usage(10, 60, 0, 70))]
-    service = CountingService(cut)
+    service = FakeService(always=cut)
     guard = Guard(GuardConfig(tokens_per_hour=100))
     handlers = ChatHandlers(service, interval=0.0, guard=guard)
     shown = respond(handlers, [user("y" * 40)], visitor())  # prompt ≈ 10 tokens of 100
@@ -254,7 +229,7 @@ def test_replies_streaming_at_once_cannot_together_overrun_the_budget():
 
 
 def test_a_too_long_message_or_history_is_refused_before_the_backend():
-    service = CountingService()
+    service = FakeService(always=REPLY)
     config = GuardConfig(max_message_chars=10, max_history_chars=30, max_history_turns=2)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(config))
     too_long = respond(handlers, [user("x" * 11)], visitor())
@@ -264,7 +239,7 @@ def test_a_too_long_message_or_history_is_refused_before_the_backend():
     assert "too many turns (at most 2)" in last_text(big)
     assert "too long (at most 30 characters)" in last_text(
         respond(handlers, [user("hi"), answer, user("more text")], visitor()))
-    assert service.calls == 0
+    assert len(service.requests) == 0
 
 
 @pytest.mark.parametrize("history", ["not a list", [{"role": "system", "content": "x"}],

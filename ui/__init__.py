@@ -3,7 +3,7 @@
 Packages, bottom to top; each may import only the ones listed after it (and the backend,
 `minimax_backend`, which imports none of them). `tests/test_layers.py` holds them to it.
 
-- `text`          what a visitor reads: the bilingual strings, Markdown shown inert
+- `text`          what a visitor reads: every bilingual text, Markdown shown inert
 - `browser`       code that runs in the visitor's browser: page scripts, event snippets
 - `protect`       per-visitor limits, spending, redacted logs        → text
 - `chat`          one reply: history in, backend events out to the widget → protect, text

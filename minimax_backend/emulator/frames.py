@@ -1,8 +1,8 @@
 """The JSON objects MiniMax sends, for both APIs: stream frames, whole bodies, error bodies.
 
 Field names, order and the odd repetitions (role/name on every v2 chunk, the whole reply again
-at the end of both streams) follow ../../../shared/minimax-api.md, which follows captures of
-the real service.
+at the end of both streams) follow docs/minimax-api.md (#v2-stream, #pro-stream), which
+follows captures of the real service.
 """
 from __future__ import annotations
 

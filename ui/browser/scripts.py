@@ -2,6 +2,7 @@
 snippets events run before their Python handler."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
@@ -19,16 +20,17 @@ SEND_SAVE_DELAY_MS = 1000
 AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args), "
                   f"{SEND_SAVE_DELAY_MS}))")
 
-# Run by Delete before its handler: asks first (chats live only in this browser, so a deleted
-# one is gone) and hands the handler the answer in place of the hidden checkbox's value.
-CONFIRM_DELETE = """(stored, _) => {
+def confirm_delete(question_zh: str, question_en: str) -> str:
+    """Run by Delete before its handler: asks first (chats live only in this browser, so a
+    deleted one is gone) and hands the handler the answer in place of the hidden checkbox's
+    value. The question is asked in the browser's language; `{title}` in it is the chat's title."""
+    return """(stored, _) => {
     const open = document.querySelector('#conversations input:checked');
     const title = open ? open.closest('label').innerText.trim() : '';
     const zh = (navigator.language || '').toLowerCase().startsWith('zh');
-    const question = zh ? `删除对话“${title}”？删除后无法恢复。`
-                        : `Delete the chat “${title}”? It cannot be brought back.`;
+    const question = (zh ? %s : %s).replace('{title}', () => title);
     return [stored, window.confirm(question)];
-}"""
+}""" % (json.dumps(question_zh), json.dumps(question_en))
 
 
 def page_js() -> str:

@@ -20,6 +20,7 @@ from minimax_backend.models import PRO, REASONING_INLINE, spec_for
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
+from ..text.advice import refused
 from ..text.safe_markdown import display, original
 from ..text.strings import lang_of, text
 from ..text.valid_text import repaired, valid
@@ -33,7 +34,7 @@ from .history import (
     to_messages,
 )
 from .reply import Reply, error_lines, note
-from .service import ChatService, Route, Run, Runs
+from .service import ReplyService, Route, Run, Runs
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +67,10 @@ def _number(name: str, value: Any, kind: type) -> Any:
             raise TypeError(name)
         number = float(value)
     except (TypeError, ValueError):
-        raise ValidationError(name, f"{name} must be a number", f"{name} 必须是数字") from None
+        raise refused(name, "not_a_number") from None
     if kind is int:
         if not number.is_integer():
-            raise ValidationError(name, f"{name} must be a whole number", f"{name} 必须是整数")
+            raise refused(name, "not_whole")
         return int(number)
     return number
 
@@ -80,8 +81,7 @@ def build_request(history: Any, raw_replies: RawReplies | None, api: str, model:
     """The request for the reply to the last user message; raises ValidationError."""
     system = system if isinstance(system, str) else ""
     if len(system) > MAX_SYSTEM_CHARS:
-        raise ValidationError("system", f"the system prompt is over {MAX_SYSTEM_CHARS} characters",
-                              f"系统提示词超过 {MAX_SYSTEM_CHARS} 个字符")
+        raise refused("system", "system_too_long", limit=MAX_SYSTEM_CHARS)
     names = {"bot_name": bot_name, "user_name": user_name} if api == PRO else {}
     return ChatRequest(
         messages=tuple(to_messages(history, raw_replies)), model=(model or "").strip(), api=api,
@@ -117,7 +117,7 @@ def page_interval(base: float, streaming: int) -> float:
 class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
-    def __init__(self, service: ChatService, runs: Runs | None = None,
+    def __init__(self, service: ReplyService, runs: Runs | None = None,
                  interval: float | None = None, guard: Guard | None = None) -> None:
         self.service = service
         self.runs = runs or Runs()

@@ -13,8 +13,8 @@ from typing import Any
 from minimax_backend import Message, ValidationError
 
 from ..protect.guard import GuardConfig, too_big
+from ..text.advice import refused
 from ..text.safe_markdown import original
-from ..text.strings import EN, MESSAGES, ZH
 
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
@@ -35,9 +35,8 @@ def is_pending(content: str) -> bool:
     return content.startswith(f"{_NOTE_START} mm-{PENDING}\"")
 
 
-def _bad_history(detail: str) -> ValidationError:
-    return ValidationError("history", f"{MESSAGES['bad_history'][EN]} ({detail})",
-                           MESSAGES["bad_history"][ZH])
+def _bad_history(reason: str) -> ValidationError:
+    return refused("history", reason)
 
 
 def item_text(item: Any) -> str:
@@ -46,14 +45,14 @@ def item_text(item: Any) -> str:
     if isinstance(content, str):
         return content
     if not isinstance(content, (list, tuple)):
-        raise _bad_history("content must be a list of blocks")
+        raise _bad_history("history_content")
     parts = []
     for block in content:
         if not isinstance(block, dict):
-            raise _bad_history("a content block must be an object")
+            raise _bad_history("history_block")
         if block.get("type") == "text":
             if not isinstance(block.get("text"), str):
-                raise _bad_history("a text block needs a string")
+                raise _bad_history("history_text")
             parts.append(block["text"])
         # Files and components are not part of a text chat: ignored.
     return "".join(parts)
@@ -69,11 +68,11 @@ def _groups(history: Any) -> list[tuple[str, list[dict]]]:
     if history is None:
         return []
     if not isinstance(history, (list, tuple)):
-        raise _bad_history("history must be a list")
+        raise _bad_history("history_type")
     groups: list[tuple[str, list[dict]]] = []
     for item in history:
         if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
-            raise _bad_history("each item needs role user or assistant")
+            raise _bad_history("history_role")
         if groups and groups[-1][0] == item["role"]:
             groups[-1][1].append(item)
         else:
@@ -98,7 +97,7 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
     raw_replies = raw_replies or {}
     groups = _groups(history)
     if not groups or groups[-1][0] != "user":
-        raise _bad_history("the last message must be the user's")
+        raise _bad_history("history_end")
     messages: list[Message] = []
     size = 0
     for index, (role, items) in enumerate(groups):
@@ -116,9 +115,7 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
             messages.append(Message("assistant", raw))
             size += len(raw)
     if size > MAX_HISTORY_CHARS:
-        raise ValidationError(
-            "history", MESSAGES["history_too_long"][EN].format(limit=MAX_HISTORY_CHARS),
-            MESSAGES["history_too_long"][ZH].format(limit=MAX_HISTORY_CHARS))
+        raise refused("history", "history_too_long", limit=MAX_HISTORY_CHARS)
     return messages
 
 
@@ -143,13 +140,12 @@ def check_history(history: Any, config: GuardConfig) -> None:
     """Refuse a history (untrusted: it comes back from the browser) over the size limits.
     Its shape is checked item by item here and again by `history.to_messages`."""
     if not isinstance(history, (list, tuple)):
-        raise ValidationError("history", "the chat history must be a list", "对话记录必须是列表")
+        raise refused("history", "history_not_list")
     turns = size = 0
     previous = None
     for item in history:
         if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
-            raise ValidationError("history", "each message needs role user or assistant",
-                                  "每条消息的角色必须是 user 或 assistant")
+            raise refused("history", "message_role")
         content = item_text(item)
         size += len(content)
         if item["role"] == "user":

@@ -26,6 +26,7 @@ from minimax_backend import (
 )
 
 from ..protect.logs import redact_known
+from ..text.advice import advice
 from ..text.safe_markdown import display
 from ..text.strings import text
 from .history import NOTE_CLASS, PENDING
@@ -49,7 +50,7 @@ def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[s
     `host_key`: the request used the app's own key, not one the visitor pasted."""
     if not isinstance(err, MiniMaxError):
         return ["⚠️ " + text("unexpected", lang)]
-    lines = ["⚠️ " + err.advice(lang)]
+    lines = ["⚠️ " + advice(err, lang)]
     if host_key and isinstance(err, HOST_SIDE):
         lines.append(text("host_side", lang))
     # Masked whole, then cut: a cut first could leave a key's prefix no pattern recognises.
@@ -149,8 +150,8 @@ class Reply:
         if self.retrying is None:
             return text("waiting", lang)
         err = self.retrying.error
-        reason = (f"HTTP {err.http_status}" if getattr(err, "http_status", None)
-                  else f"MiniMax {err.code}" if getattr(err, "code", None) is not None
+        reason = (f"HTTP {err.http_status}" if err.http_status
+                  else f"MiniMax {err.code}" if err.code is not None
                   else text("network", lang))
         return text("retrying", lang).format(reason=reason, seconds=max(1, round(self.retrying.delay)),
                                              attempt=self.retrying.attempt,

@@ -13,19 +13,20 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from minimax_backend import (
     REGIONS,
     CancelToken,
+    ChatClient,
     ChatRequest,
     ChatResult,
     MiniMaxClient,
     Settings,
     StreamEvent,
-    ValidationError,
 )
 
+from ..text.advice import refused
 from .reply import Reply
 
 OFFLINE_KEY = "offline-demo"  # what the emulator is sent; it accepts any key
@@ -33,7 +34,18 @@ OFFLINE_GROUP_ID = "1"  # so the pro dialect works offline too
 OFFLINE_INTERVAL_MS = 25  # the emulator's pace: fast, but visibly streaming
 
 
-def start_emulator() -> Any:
+class OfflineServer(Protocol):
+    """Where replies come from when no key is configured: the backend's emulator."""
+
+    @property
+    def url(self) -> str:
+        """Its base URL, in place of MiniMax's."""
+
+    def stop(self) -> None:
+        """Shut it down."""
+
+
+def start_emulator() -> OfflineServer:
     """The backend's emulator, started on a free local port."""
     from minimax_backend.emulator import Emulator, EmulatorConfig
 
@@ -63,29 +75,50 @@ class Route:
         # break or a lone surrogate out of any request or error built from them.
         if len(key) > MAX_VISITOR_KEY_CHARS or not (key.isascii() and key.isprintable()) \
                 or any(c.isspace() for c in key):
-            raise ValidationError("api_key", "that does not look like a MiniMax key: paste it again",
-                                  "这看起来不是 MiniMax 的 Key，请重新粘贴")
+            raise refused("api_key", "key_shape")
         if group and (not (group.isascii() and group.isdigit()) or len(group) > MAX_GROUP_ID_CHARS):
-            raise ValidationError("group_id", "the GroupId is digits only", "GroupId 只能是数字")
+            raise refused("group_id", "group_id_digits")
         return cls(region if region in REGIONS else None, key, group if key else "")
 
     def __repr__(self) -> str:  # never print the key
         return f"Route(region={self.region!r}, own_key={bool(self.api_key)})"
 
 
+class ReplyService(Protocol):
+    """What the chat handlers, the key test and the banner need of where replies come from:
+    `ChatService`, or a test's scripted fake (tests/conftest.py)."""
+
+    def settings(self) -> Settings:
+        """The server's settings; raises ValidationError if they are wrong."""
+
+    @property
+    def offline(self) -> bool:
+        """True when replies come from the emulator."""
+
+    def stream(self, request: ChatRequest, region: str | Route | None,
+               cancel: CancelToken) -> Iterator[StreamEvent]:
+        """The backend's events for `request`, as `MiniMaxClient.stream` yields them."""
+
+    def complete(self, request: ChatRequest, route: Route) -> ChatResult:
+        """One whole reply with the visitor's key."""
+
+    def close(self) -> None:
+        """Stop what it started."""
+
+
 class ChatService:
     """Streams replies for the UI; safe to share between sessions and threads."""
 
     def __init__(self, settings: Settings | Callable[[], Settings] = Settings.from_env,
-                 client_factory: Callable[[Settings], Any] = MiniMaxClient,
-                 emulator_factory: Callable[[], Any] = start_emulator) -> None:
+                 client_factory: Callable[[Settings], ChatClient] = MiniMaxClient,
+                 emulator_factory: Callable[[], OfflineServer] = start_emulator) -> None:
         self._load = settings if callable(settings) else (lambda: settings)
         self._client_factory = client_factory
         self._emulator_factory = emulator_factory
         self._lock = threading.Lock()
         self._settings: Settings | None = None
-        self._emulator: Any = None
-        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._emulator: OfflineServer | None = None
+        self._clients: dict[tuple[str, str, str], ChatClient] = {}
 
     def settings(self) -> Settings:
         """The server's settings, read on first use; raises ValidationError if they are wrong."""
@@ -108,7 +141,7 @@ class ChatService:
             try:
                 yield from client.stream(request, cancel)
             finally:
-                getattr(client, "close", lambda: None)()
+                client.close()
             return
         client = self._client(region.region if isinstance(region, Route) else region)
         yield from client.stream(request, cancel)
@@ -119,7 +152,7 @@ class ChatService:
         try:
             return client.complete(request)
         finally:
-            getattr(client, "close", lambda: None)()
+            client.close()
 
     def _visitor_settings(self, route: Route) -> Settings:
         """The server's settings with the visitor's key. Without a server key this is the real
@@ -129,7 +162,7 @@ class ChatService:
         return settings.with_overrides(api_key=route.api_key, group_id=route.group_id,
                                        region=region)
 
-    def _client(self, region: str | None) -> Any:
+    def _client(self, region: str | None) -> ChatClient:
         settings = self.settings()
         if not settings.api_key:
             settings = self._offline_settings(settings)
@@ -154,7 +187,7 @@ class ChatService:
             emulator, self._emulator = self._emulator, None
             clients, self._clients = list(self._clients.values()), {}
         for client in clients:
-            getattr(client, "close", lambda: None)()
+            client.close()
         if emulator is not None:
             emulator.stop()
 

@@ -23,6 +23,7 @@ from minimax_backend.models import APIS, V2, spec_for
 from minimax_backend.types import MAX_NAME_CHARS
 
 from ..chat.history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
+from ..text.files import TRANSCRIPT_LABELS, file_refusal
 from ..text.strings import EN, ZH
 
 FORMAT = "minimax-chat"
@@ -38,29 +39,25 @@ SETTINGS = ("api", "model", "system", "temperature", "top_p", "max_tokens", "bot
 
 
 class FormatError(ValueError):
-    """A file or stored conversation that is not a valid conversation; says why in zh and en."""
+    """A file or stored conversation that is not a valid conversation: `reason` is a code of
+    `ui.text.files.FILE_REFUSALS`, `values` fill in its words; `str()` is English."""
 
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en, self.zh = en, zh
+    def __init__(self, reason: str, **values: object) -> None:
+        super().__init__(file_refusal(reason, EN, **values))
+        self.reason, self.values = reason, values
 
     def message(self, lang: str) -> str:
         """The reason in the visitor's language."""
-        return self.zh if lang == ZH else self.en
-
-
-def _fail(en: str, zh: str) -> FormatError:
-    return FormatError(f"Not a conversation file this app can import: {en}",
-                       f"无法导入该文件：{zh}")
+        return file_refusal(self.reason, lang, **self.values)
 
 
 def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        raise _fail(f"“{name}” must be text", f"“{name}” 必须是文本")
+        raise FormatError("not_text", name=name)
     if len(value) > limit:
-        raise _fail(f"“{name}” is longer than {limit} characters", f"“{name}” 超过 {limit} 个字符")
+        raise FormatError("too_long", name=name, limit=limit)
     return value
 
 
@@ -68,27 +65,25 @@ def _unit(value: Any, name: str) -> float:
     # MiniMax accepts (0, 1] only; a file must not smuggle in a value the sliders cannot show.
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value) or not 0 < value <= 1:
-        raise _fail(f"“{name}” must be a number greater than 0 and at most 1",
-                    f"“{name}” 必须是大于 0 且不超过 1 的数字")
+        raise FormatError("not_unit", name=name)
     return float(value)
 
 
 def parse_settings(value: Any) -> dict:
     """Validated settings; a missing field gets the model's default."""
     if not isinstance(value, dict):
-        raise _fail("“settings” must be an object", "“settings” 必须是对象")
+        raise FormatError("settings_type")
     api = value.get("api", V2)
     if api not in APIS:
-        raise _fail(f"“settings.api” must be one of {list(APIS)}", f"“settings.api” 必须是 {list(APIS)} 之一")
+        raise FormatError("api", allowed=list(APIS))
     model = _text(value.get("model"), "settings.model", 100).strip()
     if not model:
-        raise _fail("“settings.model” is empty", "“settings.model” 为空")
+        raise FormatError("no_model")
     spec = spec_for(model)
     max_tokens = value.get("max_tokens", spec.default_max_tokens)
     if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) \
             or not 1 <= max_tokens <= spec.max_output_tokens:
-        raise _fail(f"“settings.max_tokens” must be a whole number from 1 to {spec.max_output_tokens}",
-                    f"“settings.max_tokens” 必须是 1 到 {spec.max_output_tokens} 之间的整数")
+        raise FormatError("max_tokens", limit=spec.max_output_tokens)
     return {
         "api": api, "model": model,
         "system": _text(value.get("system", ""), "settings.system", MAX_SYSTEM_CHARS),
@@ -103,8 +98,7 @@ def parse_settings(value: Any) -> dict:
 def _note(value: Any, where: str) -> dict:
     if not isinstance(value, dict) or value.get("kind") not in NOTE_KINDS \
             or not isinstance(value.get("lines"), list) or len(value["lines"]) > MAX_NOTE_LINES:
-        raise _fail(f"“{where}.note” must be {{kind: info|error, lines: [text]}}",
-                    f"“{where}.note” 必须是 {{kind: info|error, lines: [文本]}}")
+        raise FormatError("note", where=where)
     lines = [_text(line, f"{where}.note.lines", MAX_NOTE_LINE_CHARS) for line in value["lines"]]
     return {"kind": value["kind"], "lines": lines}
 
@@ -112,14 +106,14 @@ def _note(value: Any, where: str) -> dict:
 def parse_messages(value: Any) -> list[dict]:
     """Validated messages, with only the known fields kept."""
     if not isinstance(value, list):
-        raise _fail("“messages” must be a list", "“messages” 必须是列表")
+        raise FormatError("messages_type")
     if len(value) > MAX_MESSAGES:
-        raise _fail(f"more than {MAX_MESSAGES} messages", f"消息超过 {MAX_MESSAGES} 条")
+        raise FormatError("too_many_messages", limit=MAX_MESSAGES)
     messages, total = [], 0
     for index, item in enumerate(value):
         where = f"messages[{index}]"
         if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
-            raise _fail(f"“{where}” needs role user or assistant", f"“{where}” 的 role 必须是 user 或 assistant")
+            raise FormatError("role", where=where)
         message = {"role": item["role"], "content": _text(item.get("content"), f"{where}.content",
                                                           MAX_FIELD_CHARS)}
         if item["role"] == "assistant":
@@ -131,7 +125,7 @@ def parse_messages(value: Any) -> list[dict]:
         total += sum(len(v) for v in message.values() if isinstance(v, str))
         messages.append(message)
     if total > 2 * MAX_FILE_BYTES:
-        raise _fail("the conversation is too long", "对话太长")
+        raise FormatError("conversation_too_long")
     return messages
 
 
@@ -146,10 +140,9 @@ def fit_for_storage(messages: list[dict]) -> list[dict]:
 def parse_document(value: Any) -> dict:
     """A validated conversation document (a new dict); raises FormatError."""
     if not isinstance(value, dict) or value.get("format") != FORMAT:
-        raise _fail(f"“format” must be “{FORMAT}”", f"“format” 必须是 “{FORMAT}”")
+        raise FormatError("format", format=FORMAT)
     if value.get("version") != VERSION or isinstance(value.get("version"), bool):
-        raise _fail(f"version {value.get('version')!r} is not supported (this app reads {VERSION})",
-                    f"不支持版本 {value.get('version')!r}（本应用支持 {VERSION}）")
+        raise FormatError("version", got=value.get("version"), supported=VERSION)
     return {
         "format": FORMAT, "version": VERSION,
         "title": _text(value.get("title", ""), "title", MAX_TITLE_CHARS, required=False).strip(),
@@ -163,26 +156,17 @@ def parse_document(value: Any) -> dict:
 def load_json(data: bytes) -> dict:
     """A conversation from an uploaded file's bytes; raises FormatError, never anything else."""
     if len(data) > MAX_FILE_BYTES:
-        raise _fail(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
-                    f"文件超过 {MAX_FILE_BYTES // 1_000_000} MB")
+        raise FormatError("file_too_big", mb=MAX_FILE_BYTES // 1_000_000)
     try:
         value = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _fail("it is not UTF-8 JSON", "文件不是 UTF-8 编码的 JSON") from None
+        raise FormatError("not_json") from None
     return parse_document(value)
 
 
 def dump_json(document: dict) -> str:
     """The file's text: readable, Chinese kept as is."""
     return json.dumps(document, ensure_ascii=False, indent=2)
-
-
-_LABELS = {
-    ZH: {"user": "🧑 用户", "assistant": "🤖 助手", "thinking": "💭 思考过程", "settings": "设置",
-         "system": "系统提示词", "untitled": "对话"},
-    EN: {"user": "🧑 User", "assistant": "🤖 Assistant", "thinking": "💭 Thinking",
-         "settings": "Settings", "system": "System prompt", "untitled": "Conversation"},
-}
 
 
 def _quote(text: str) -> str:
@@ -192,7 +176,7 @@ def _quote(text: str) -> str:
 def to_markdown(document: dict, lang: str, *, thinking: bool = True, notes: bool = False) -> str:
     """A readable Markdown transcript: thinking folded in <details> (or left out), notes (usage,
     errors) optional."""
-    labels = _LABELS[ZH if lang == ZH else EN]
+    labels = TRANSCRIPT_LABELS[ZH if lang == ZH else EN]
     settings = document["settings"]
     lines = [f"# {document.get('title') or labels['untitled']}", ""]
     facts = [f"{settings['api']}", f"`{settings['model']}`", f"temperature {settings['temperature']}",

@@ -218,8 +218,7 @@ class ConversationHandlers:
         path = file if isinstance(file, str) else getattr(file, "name", None)
         try:
             if not path or os.path.getsize(path) > export.MAX_FILE_BYTES:
-                raise FormatError(f"the file is missing or larger than {export.MAX_FILE_BYTES // 1_000_000} MB",
-                                  f"文件不存在或超过 {export.MAX_FILE_BYTES // 1_000_000} MB")
+                raise FormatError("file_missing", mb=export.MAX_FILE_BYTES // 1_000_000)
             with open(path, "rb") as handle:
                 document = export.load_json(handle.read(export.MAX_FILE_BYTES + 1))
         except FormatError as err:

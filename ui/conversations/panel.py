@@ -6,14 +6,15 @@ from typing import Any
 
 import gradio as gr
 
-from ..browser.scripts import AFTER_A_MOMENT, CONFIRM_DELETE
-from ..text.strings import tr
+from ..browser.scripts import AFTER_A_MOMENT, confirm_delete
+from ..text.strings import EN, ZH, text, tr
 from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
 CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+ASK_DELETE = confirm_delete(text("confirm_delete", ZH), text("confirm_delete", EN))
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class ConversationPanel:
                         **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
-        self.delete.click(h.delete, [store, self.confirmed], opened, js=CONFIRM_DELETE, **CHECKED)
+        self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
         self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
         self.export_json.click(h.export_json, current, self.file, **QUICK)
         self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)

@@ -33,7 +33,7 @@ STORE_VERSION = 1
 STORAGE_KEY = "minimax-chat-conversations"
 # gradio's BrowserState encrypts in the browser with a secret it ships in the page config, so
 # the secret hides nothing from anyone who can open the page; what it must be is stable, or
-# every restart makes the stored chats unreadable. See README, "Conversations".
+# every restart makes the stored chats unreadable. See docs/features.md, "Conversations".
 DEFAULT_STORAGE_SECRET = "minimax-chat-browser-storage-v1"
 MAX_CONVERSATIONS = 50
 # The store travels in each save request, beside the chat on screen, under the app's 2 MB

@@ -5,16 +5,17 @@ import gradio as gr
 
 from minimax_backend import MiniMaxError
 from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spec_for
-from minimax_backend.settings import DEFAULT_REGION
+from minimax_backend.settings import DEFAULT_REGION, REGIONS
 from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 
-from ..chat.service import ChatService
-from ..text.strings import lang_of, text
+from ..chat.service import ReplyService
+from ..text.advice import advice
+from ..text.strings import REGION_NAMES, lang_of, text
 
 BOT_NAME, USER_NAME = DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 API_CHOICES = [("v2 · chatcompletion_v2", V2), ("pro · chatcompletion_pro", PRO)]
-REGION_CHOICES = [("中国大陆 China · api.minimaxi.com", "cn"),
-                  ("海外 Global · api.minimax.io", "global")]
+REGION_CHOICES = [(f"{REGION_NAMES[region]} · {url.removeprefix('https://')}", region)
+                  for region, url in REGIONS.items()]
 
 
 def sampling_defaults(model: str) -> tuple:
@@ -43,13 +44,13 @@ def reset_defaults(model: str) -> tuple:
     return ("", *sampling_defaults(model), BOT_NAME, USER_NAME)
 
 
-def page_load(service: ChatService, request: gr.Request) -> tuple:
+def page_load(service: ReplyService, request: gr.Request) -> tuple:
     """The banner and region for a new visitor. Outputs: banner, region."""
     lang = lang_of(request)
     try:
         settings = service.settings()
     except MiniMaxError as err:
-        banner = text("misconfigured", lang, advice=err.advice(lang))
+        banner = text("misconfigured", lang, advice=advice(err, lang))
         return gr.update(value=banner, visible=True), gr.update(value=DEFAULT_REGION)
     if not settings.api_key:  # the region still matters for a visitor's own key
         return (gr.update(value=text("offline", lang), visible=True),

@@ -14,11 +14,11 @@ from minimax_backend.models import APIS, DEFAULT_MODEL, V2
 from minimax_backend.settings import REGIONS
 
 from ..chat.reply import error_lines
-from ..chat.service import ChatService, Route
+from ..chat.service import ReplyService, Route
 from ..protect.guard import Guard, LimitExceeded, limit_text
-from ..text.strings import lang_of, text, tr
+from ..text.advice import advice
+from ..text.strings import REGION_NAMES, lang_of, text, tr
 
-REGION_NAMES = {"cn": "中国大陆 China", "global": "海外 Global"}
 AUTH_CODES = (1004, 2049)  # how MiniMax refuses a key, including one sent to the other region
 
 
@@ -34,7 +34,7 @@ def key_panel() -> tuple[gr.Textbox, gr.Textbox, gr.Button, gr.Markdown]:
     return key, group, test, result
 
 
-def check_key(service: ChatService, api_key: Any, group_id: Any, region: Any, api: Any,
+def check_key(service: ReplyService, api_key: Any, group_id: Any, region: Any, api: Any,
               model: Any, request: gr.Request, guard: Guard | None = None) -> str:
     """One tiny call with the visitor's key; says whether key and region match. Output: status.
     `guard`: each test counts as a message, so the button can't make the server a relay."""
@@ -42,7 +42,7 @@ def check_key(service: ChatService, api_key: Any, group_id: Any, region: Any, ap
     try:
         route = Route.of(region, api_key, group_id)
     except ValidationError as err:
-        return "⚠️ " + err.advice(lang)
+        return "⚠️ " + advice(err, lang)
     if not route.api_key:
         return text("key_missing", lang)
     if guard is not None:

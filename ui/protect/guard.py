@@ -18,6 +18,7 @@ from typing import Any
 
 from minimax_backend import ValidationError
 
+from ..text.advice import refusal, refused
 from .spending import Reservation, SlidingWindow
 
 # What a public demo allows one visitor by default; 0 switches a rate limit off.
@@ -43,8 +44,7 @@ def _whole(env: Mapping[str, str], name: str, minimum: int) -> int:
     except ValueError:
         value = minimum - 1
     if value < minimum:
-        raise ValidationError(name, f"{name} must be a whole number ≥ {minimum} (got {raw!r})",
-                              f"{name} 必须是不小于 {minimum} 的整数（当前为 {raw!r}）")
+        raise refused(name, "whole_at_least", minimum=minimum, got=raw)
     return value
 
 
@@ -138,34 +138,14 @@ class Guard:
             return reservation
 
 
-_TEXTS = {
-    "messages": {"zh": "⏳ 消息发送得太频繁了（每位访客每分钟最多 {limit} 条）。请在 {seconds} 秒后重试，"
-                       "你的对话已保留。",
-                 "en": "⏳ Too many messages (at most {limit} per minute per visitor). Try again in "
-                       "{seconds} s; your chat is kept."},
-    "tokens": {"zh": "⏳ 已用完本演示每位访客每小时 {limit} 个 token 的额度。请在 {seconds} 秒后重试，"
-                     "你的对话已保留。",
-               "en": "⏳ You have used this demo's budget of {limit} tokens per hour per visitor. "
-                     "Try again in {seconds} s; your chat is kept."},
-    "message_chars": {"zh": "消息太长了（最多 {limit} 个字符），请缩短后重新发送。",
-                      "en": "The message is too long (at most {limit} characters). Shorten it and send again."},
-    "history_chars": {"zh": "对话太长了（最多 {limit} 个字符），请点击“新对话”重新开始。",
-                      "en": "The conversation is too long (at most {limit} characters). Press “New chat” to start over."},
-    "history_turns": {"zh": "对话轮数太多（最多 {limit} 轮），请点击“新对话”重新开始。",
-                      "en": "The conversation has too many turns (at most {limit}). Press “New chat” to start over."},
-}
-
-
 def limit_text(err: LimitExceeded, lang: str) -> str:
     """The over-limit note for the visitor, with the seconds until a retry fits."""
-    template = _TEXTS[err.what]["zh" if lang.startswith("zh") else "en"]
-    return template.format(limit=err.limit, seconds=err.retry_after)
+    return refusal(err.what, lang, limit=err.limit, seconds=err.retry_after)
 
 
 def too_big(what: str, limit: int) -> ValidationError:
-    """The refusal of something over a size limit, in both languages."""
-    return ValidationError(what, _TEXTS[what]["en"].format(limit=limit),
-                           _TEXTS[what]["zh"].format(limit=limit))
+    """The refusal of something over a size limit (`what` names the limit)."""
+    return refused(what, what, limit=limit)
 
 
 def sessions_from_env(env: Mapping[str, str] | None = None) -> int:
@@ -186,7 +166,6 @@ def auth_from_env(env: Mapping[str, str] | None = None) -> list[tuple[str, str]]
     for entry in raw.split(","):
         user, _, password = entry.strip().partition(":")
         if not user.strip() or not password:
-            raise ValidationError("APP_AUTH", 'APP_AUTH must look like "user:password,user2:password2"',
-                                  'APP_AUTH 的格式应为 "user:password,user2:password2"')
+            raise refused("APP_AUTH", "auth_format")
         pairs.append((user.strip(), password))
     return pairs

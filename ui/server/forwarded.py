@@ -56,10 +56,8 @@ class ProxyRule:
             proxies = tuple(ipaddress.ip_network(part.strip(), strict=False)
                             for part in raw.split(",") if part.strip())
         except ValueError:
-            raise ValidationError(
-                "APP_TRUST_PROXY", "APP_TRUST_PROXY must be off, on, a number of proxies, or the "
-                f"proxies' addresses separated by commas (got {raw!r})",
-                f"APP_TRUST_PROXY 应为 off、on、代理层数，或以逗号分隔的代理地址（当前为 {raw!r}）") from None
+            raise ValidationError("APP_TRUST_PROXY", "setting", got=raw, expected=(
+                "off, on, a number of proxies, or the proxies' addresses separated by commas")) from None
         return cls(hops=1, proxies=proxies)
 
     def visitor(self, peer: str, forwarded: str) -> str:

@@ -29,10 +29,8 @@ def frame_ancestors_from_env(env: Mapping[str, str] | None = None) -> str:
     sources = raw.split(" ")
     if not all(_SOURCE.fullmatch(source) for source in sources) \
             or ("'none'" in sources and len(sources) > 1):
-        raise ValidationError(
-            "APP_FRAME_ANCESTORS", "APP_FRAME_ANCESTORS must be CSP sources separated by spaces, "
-            f"like 'self' https://example.org (got {raw!r})",
-            f"APP_FRAME_ANCESTORS 应为以空格分隔的 CSP 来源，例如 'self' https://example.org（当前为 {raw!r}）")
+        raise ValidationError("APP_FRAME_ANCESTORS", "setting", got=raw,
+                              expected="CSP sources separated by spaces, like 'self' https://example.org")
     return raw
 
 

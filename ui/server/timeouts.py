@@ -36,8 +36,7 @@ def idle_timeout_from_env(env: Mapping[str, str] | None = None) -> float:
     except ValueError:
         seconds = 0.0
     if not seconds >= 1:  # also refuses nan
-        raise ValidationError("APP_IDLE_TIMEOUT", f"APP_IDLE_TIMEOUT must be a number of seconds ≥ 1 "
-                              f"(got {raw!r})", f"APP_IDLE_TIMEOUT 必须是不小于 1 的秒数（当前为 {raw!r}）")
+        raise ValidationError("APP_IDLE_TIMEOUT", "setting", got=raw, expected="a number of seconds ≥ 1")
     return seconds
 
 

@@ -1,4 +1,4 @@
-"""Every text a visitor reads, in Chinese and English, and how to pick the language.
+"""The page's texts and messages, in Chinese and English, and how to pick the language.
 
 Control labels go through `gr.I18n` (the browser translates them; keys start with `mm_` so
 they never meet gradio's own, e.g. its "chatbot" namespace); messages produced while a
@@ -130,6 +130,9 @@ def tr(key: str) -> gr.i18n.I18nData:
     return I18N("mm_" + key)
 
 
+# MiniMax's two regions, named in both languages at once (a choice and the key test's answer).
+REGION_NAMES = {"cn": "中国大陆 China", "global": "海外 Global"}
+
 MESSAGES = {
     "thinking": {ZH: "💭 思考过程", EN: "💭 Thinking"},
     "stopped": {ZH: "（已停止）", EN: "(stopped)"},
@@ -162,10 +165,6 @@ MESSAGES = {
     "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
                      EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
                          "Check the message and send it again."},
-    "bad_history": {ZH: "对话记录格式不正确，请点击“新对话”重新开始。",
-                    EN: "The chat history is malformed. Press “New chat” to start over."},
-    "history_too_long": {ZH: "对话太长了（超过 {limit} 个字符），请点击“新对话”重新开始。",
-                         EN: "The conversation is too long (over {limit} characters). Press “New chat” to start over."},
     "offline": {
         ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
             "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
@@ -185,6 +184,8 @@ MESSAGES = {
     "key_missing": {ZH: "请先在上面粘贴你的 MiniMax Key。", EN: "Paste your MiniMax key above first."},
     "key_ok": {ZH: "✅ Key 可用（区域：{region}）。你在此页面的消息会使用这个 Key。",
                EN: "✅ The key works (region: {region}). Your messages in this tab will use it."},
+    "confirm_delete": {ZH: "删除对话“{title}”？删除后无法恢复。",
+                       EN: "Delete the chat “{title}”? It cannot be brought back."},
     "key_wrong_region": {
         ZH: "❌ MiniMax 拒绝了这个 Key（{code}）。Key 只能在所属区域使用：当前区域是“{region}”，"
             "试试切换到“{other}”再测试；如果仍然失败，请检查 Key 是否复制完整（pro 接口还需核对 GroupId）。",
