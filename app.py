@@ -17,10 +17,13 @@ import gradio as gr
 from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
+from minimax_backend.types import MAX_NAME_CHARS
 from ui.browser.scripts import BUSY, IDLE, page_js
-from ui.chat.handlers import MAX_MESSAGE_CHARS, ChatHandlers
-from ui.chat.history import MAX_SYSTEM_CHARS
+from ui.chat.form import SettingsForm, reply_event
+from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
+from ui.chat.turns import TurnHandlers
+from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
 from ui.panels.controls import (
@@ -35,6 +38,7 @@ from ui.panels.controls import (
 )
 from ui.panels.own_key import check_key, key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.protect.limits import SYSTEM_CHARS
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
@@ -67,8 +71,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests)."""
     service = service or ChatService()
-    # Per-visitor limits from APP_* variables, read at the first message (see ui/protect/guard.py).
-    chat = ChatHandlers(service, interval=interval, guard=guard or Guard(GuardConfig.from_env))
+    # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
+    # box allows what the guard does.
+    guard = guard or Guard(GuardConfig.from_env)
+    chat = ChatHandlers(service, interval=interval, guard=guard)
     spec = spec_for(DEFAULT_MODEL[V2])
 
     # Hourly, gradio deletes the files it cached for this page (exports, imports) after an hour.
@@ -80,7 +86,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
-                conversations = ConversationPanel(ConversationHandlers(chat.runs))
+                conversations = ConversationPanel(ConversationHandlers(chat.runs),
+                                                  FileHandlers(chat.runs))
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot", label=tr("chat"), height="62vh", editable="user",
@@ -91,7 +98,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     chat_input = gr.Textbox(
                         elem_id="chat-input", label=tr("input"), show_label=False,
                         placeholder=tr("input_placeholder"),
-                        lines=1, max_lines=10, max_length=MAX_MESSAGE_CHARS,
+                        lines=1, max_lines=10, max_length=guard.config.max_message_chars,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
@@ -109,7 +116,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                                         allow_custom_value=True, label=tr("model"),
                                         info=tr("model_info"))
                     system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
-                                        max_length=MAX_SYSTEM_CHARS,
+                                        max_length=SYSTEM_CHARS.default,
                                         label=tr("system"), info=tr("system_info"),
                                         placeholder=tr("system_placeholder"))
                     temperature = gr.Slider(0.01, 1.0, value=spec.default_temperature, step=0.01,
@@ -120,20 +127,22 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     max_tokens = gr.Slider(1, spec.max_output_tokens, value=spec.default_max_tokens,
                                            step=1, elem_id="max-tokens", label=tr("max_tokens"),
                                            info=tr("max_tokens_info"))
-                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name", max_length=64,
+                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name",
+                                          max_length=MAX_NAME_CHARS,
                                           label=tr("bot_name"), info=tr("bot_name_info"))
                     user_name = gr.Textbox(USER_NAME, visible=False, elem_id="user-name",
-                                           max_length=64, label=tr("user_name"),
+                                           max_length=MAX_NAME_CHARS, label=tr("user_name"),
                                            info=tr("user_name_info"))
                     reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
                     user_key, user_group, test_key, key_status = key_panel()
 
-        saves = conversations.wire(chatbot, raw_replies, [api_mode, model, system, temperature, top_p,
-                                   max_tokens, bot_name, user_name], new_chat, demo)
-        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat,
-                   [api_mode, region, model, system, temperature, top_p, max_tokens,
-                    bot_name, user_name, user_key, user_group], saves)
+        form = SettingsForm(api=api_mode, model=model, system=system, temperature=temperature,
+                            top_p=top_p, max_tokens=max_tokens, bot_name=bot_name,
+                            user_name=user_name)
+        saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
+        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group)
+        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat, reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
@@ -169,36 +178,40 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
                chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               controls: list[gr.components.Component], saves: Saves) -> None:
+               reply: dict[str, Any], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
     Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/browser/static/busy.js), so a
-    message costs the server no component rebuilds. `saves` store the chat in the browser
-    once a message is sent, after its reply, Stop and Undo."""
+    message costs the server no component rebuilds. `reply`: the streaming handler and its
+    inputs (`reply_event`). `saves` store the chat in the browser once a message is sent,
+    after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+    turns = TurnHandlers(chat.runs)
     stream: dict[str, Any] = {
-        "fn": chat.respond, "inputs": [chatbot, raw_replies, *controls],
-        "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
+        **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
-        chat_input.submit(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
-        send.click(chat.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
-        chatbot.retry(chat.retry, chatbot, chatbot, **starting),
-        chatbot.edit(chat.edit, chatbot, chatbot, **starting),
-        chatbot.example_select(chat.example, None, chatbot, **starting),
+        chat_input.submit(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        send.click(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        chatbot.retry(turns.retry, chatbot, chatbot, **starting),
+        chatbot.edit(turns.edit, chatbot, chatbot, **starting),
+        chatbot.example_select(turns.example, None, chatbot, **starting),
     ]
     streams = []
     for index, start in enumerate(starts):
         # One public name, for automation and the gradio_client tests; the rest are private.
+        # Its inputs are a set, so its parameters come in the order the components were made:
+        # the chat, api, region, model, system, temperature, top_p, max tokens, bot name, user
+        # name, the visitor's key and GroupId (raw replies are server state, not a parameter).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply
         streams.append(start.success(**stream, **visibility))
         streams[-1].then(None, js=IDLE, **quick)
         streams[-1].success(**saves.after_reply)
-    chatbot.undo(chat.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
+    chatbot.undo(turns.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
     stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
                **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):

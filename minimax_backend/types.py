@@ -42,6 +42,12 @@ class Message:
         check_text("messages", self.content)
 
 
+def check_model_name(model: str) -> None:
+    """Refuse a model name that is not 1 to MAX_MODEL_CHARS of MiniMax's name characters."""
+    if len(model) > MAX_MODEL_CHARS or not _MODEL_NAME.fullmatch(model):
+        raise ValidationError("model", "model_name", limit=MAX_MODEL_CHARS)
+
+
 def check_text(name: str, value: str) -> None:
     """Refuse text that is not valid Unicode (a lone surrogate), naming the field."""
     if _SURROGATE.search(value):
@@ -74,8 +80,7 @@ class ChatRequest:
             raise ValidationError("api", "unknown_api", allowed=APIS, got=self.api)
         if not isinstance(self.model, str) or not self.model.strip():
             raise ValidationError("model", "no_model")
-        if len(self.model) > MAX_MODEL_CHARS or not _MODEL_NAME.fullmatch(self.model):
-            raise ValidationError("model", "model_name", limit=MAX_MODEL_CHARS)
+        check_model_name(self.model)
         if self.api not in spec_for(self.model).apis:  # a model we know, on the other API
             raise ValidationError("model", "wrong_api", model=self.model, api=self.api)
         _check_unit_interval("temperature", self.temperature)

@@ -97,7 +97,7 @@ def test_a_consumer_that_leaves_closes_the_source():
 
 
 def test_page_interval_spaces_updates_out_only_under_load():
-    from ui.chat.handlers import MAX_INTERVAL, page_interval
+    from ui.chat.coalesce import MAX_INTERVAL, page_interval
 
     assert page_interval(0.04, 1) == 0.04 and page_interval(0.04, 10) == 0.04
     assert page_interval(0.04, 50) == pytest.approx(0.2)

@@ -1,6 +1,7 @@
 """The chat handlers with a scripted backend: what the visitor sees and what MiniMax gets."""
 import asyncio
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -18,12 +19,18 @@ from minimax_backend import (
 )
 from minimax_backend.errors import error_for_code
 from minimax_backend.models import PRO, V2
+from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.history import is_note
+from ui.chat.lifecycle import Runs
+from ui.chat.service import Route
+from ui.chat.settings import FIELDS, ChatSettings
+from ui.chat.turns import TurnHandlers
 
 M2 = "MiniMax-M2.7"
-CONTROLS = dict(api=V2, region="cn", model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
-                max_tokens=2048, bot_name="MM智能助理", user_name="用户")
+SETTINGS = ChatSettings(api=V2, model=M2, system="Be brief.", temperature=1.0, top_p=0.95,
+                        max_tokens=2048, bot_name="MM智能助理", user_name="用户")
+ROUTE = Route.of("cn")
 
 
 def request(lang="en-US", session="s1"):
@@ -44,15 +51,27 @@ def to_blocks(history):
     return out
 
 
-def run(handlers, history, raw=None, req=None, **controls):
+def run(handlers, history, raw=None, req=None, **settings):
     """All updates of one respond() call."""
-    values = {**CONTROLS, **controls}
-
     async def collect():
         return [update async for update in handlers.respond(
-            history, raw or {}, values["api"], values["region"], values["model"], values["system"],
-            values["temperature"], values["top_p"], values["max_tokens"], values["bot_name"],
-            values["user_name"], req or request())]
+            history, raw or {}, replace(SETTINGS, **settings), ROUTE, req or request())]
+    return asyncio.run(collect())
+
+
+def run_page(handlers, history, **settings):
+    """All updates of one reply asked from the page: gradio hands the event one dict of
+    values, keyed by component (its inputs are a set)."""
+    form = SettingsForm(**{name: gr.Textbox(render=False) for name in FIELDS})
+    chatbot, raw, region, key, group = (gr.State(render=False) for _ in range(5))
+    event = reply_event(handlers, form, chatbot, raw, region, key, group)
+    page = {**SETTINGS.as_dict(), **settings}
+    values = {chatbot: history, raw: {}, region: "cn", key: "", group: "",
+              **{form.by_name[name]: value for name, value in page.items()}}
+    assert set(values) == event["inputs"]
+
+    async def collect():
+        return [update async for update in event["fn"](values, request())]
     return asyncio.run(collect())
 
 
@@ -90,7 +109,7 @@ def test_raw_replies_no_longer_on_screen_are_forgotten():
     service = FakeService(M2_REPLY, [TextDelta("ok"), Finish("stop", "ok", None)])
     handlers = ChatHandlers(service, interval=0.0)
     history, raw = run(handlers, [user("hi")])[-1]
-    retried = handlers.retry(to_blocks(history), request())
+    retried = TurnHandlers(handlers.runs).retry(to_blocks(history), request())
     _, raw = run(handlers, retried, raw)[-1]
     assert raw == {"ok": "ok"}
 
@@ -116,17 +135,41 @@ def test_a_failure_only_the_host_can_mend_says_so_unless_the_visitor_used_their_
     assert "API Key 无效" in host_note and "请告诉分享页面给你的人" in host_note
 
     async def own_key():
-        return [u async for u in handlers.respond([user("hi")], {}, *CONTROLS.values(), request("zh-CN"),
-                                                  user_key="sk-visitor-own-key-123")]
+        own = Route.of("cn", "sk-visitor-own-key-123")
+        return [u async for u in handlers.respond([user("hi")], {}, SETTINGS, own, request("zh-CN"))]
     own_note = asyncio.run(own_key())[-1][0][-1]["content"]
     assert "API Key 无效" in own_note and "分享页面" not in own_note  # their key: theirs to fix
 
 
 def test_an_invalid_setting_is_explained_and_nothing_is_sent():
     service = FakeService()
-    [(history, raw)] = run(ChatHandlers(service), [user("hi")], temperature=0)
+    [(history, raw)] = run_page(ChatHandlers(service), [user("hi")], temperature=0)
     assert "temperature" in history[-1]["content"] and is_note(history[-1]["content"])
     assert raw == gr.skip() and service.requests == []
+
+
+@pytest.mark.parametrize("model", ["M2\n2026-01-01 00:00:00,000 INFO x: reply session=forged",
+                                   "M" * 100_000])
+def test_a_model_name_that_is_not_a_name_is_explained_and_nothing_is_sent(model):
+    service = FakeService()
+    [(history, raw)] = run_page(ChatHandlers(service), [user("hi")], model=model)
+    assert "a model name is 1 to 64 letters, digits and . _ - : /" in history[-1]["content"]
+    assert raw == gr.skip() and service.requests == []
+
+
+def test_a_lone_surrogate_is_shown_as_a_replacement_with_a_note_and_nothing_is_sent():
+    service = FakeService()
+    updates = run(ChatHandlers(service), to_blocks([user("bad \udc80 text")]))
+    [(history, raw)] = updates
+    assert history[0]["content"][0]["text"] == "bad \ufffd text"
+    assert "Some characters in this chat were not valid text" in history[-1]["content"]
+    assert raw == gr.skip() and service.requests == []
+    json.dumps(history, ensure_ascii=False).encode("utf-8")  # it can be sent to the browser now
+
+
+def test_a_typed_lone_surrogate_enters_the_chat_as_a_replacement():
+    _, history = TurnHandlers(Runs()).send("oops \ud83d", [], request())
+    assert history == [{"role": "user", "content": "oops \ufffd"}]
 
 
 def test_nothing_happens_without_a_new_user_message():
@@ -140,7 +183,7 @@ def test_stop_freezes_the_reply_as_shown_and_cancels_the_upstream():
 
     async def scenario():
         updates = []
-        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("story")], {}, SETTINGS, ROUTE, request())
         async for update in agen:
             updates.append(update)
             if len(updates) == 1:
@@ -163,7 +206,7 @@ def test_stop_after_gradio_closed_the_reply_still_freezes_it_as_shown():
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():  # gradio cancels the stream before Stop's own handler runs
-        agen = handlers.respond([user("story")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("story")], {}, SETTINGS, ROUTE, request())
         first = await agen.__anext__()
         await agen.aclose()
         return first
@@ -182,7 +225,7 @@ def test_new_chat_mid_reply_drops_it_for_good():
     async def scenario():
         loop = asyncio.get_running_loop()
         updates, cleared = [], None
-        async for update in handlers.respond([user("story")], {}, *CONTROLS.values(), request()):
+        async for update in handlers.respond([user("story")], {}, SETTINGS, ROUTE, request()):
             updates.append(update)
             if cleared is None:  # New chat runs in a worker thread, as gradio runs it
                 cleared = loop.run_in_executor(None, handlers.new_chat, request())
@@ -218,10 +261,10 @@ def test_sending_while_a_reply_streams_is_refused_politely():
     handlers = ChatHandlers(service, interval=0.0)
 
     async def scenario():
-        agen = handlers.respond([user("one")], {}, *CONTROLS.values(), request())
+        agen = handlers.respond([user("one")], {}, SETTINGS, ROUTE, request())
         await agen.__anext__()
         with pytest.raises(gr.Error, match="still streaming"):
-            handlers.send("two", [user("one")], request())
+            TurnHandlers(handlers.runs).send("two", [user("one")], request())
         handlers.stop({}, request())
         await agen.aclose()
 
@@ -231,9 +274,9 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
     # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
-    box, history = ChatHandlers(FakeService()).send("hello", [], request())
+    box, history = TurnHandlers(Runs()).send("hello", [], request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]
-    assert ChatHandlers(FakeService()).send("   ", [], request()) == (gr.skip(), gr.skip())
+    assert TurnHandlers(Runs()).send("   ", [], request()) == (gr.skip(), gr.skip())
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),
@@ -242,26 +285,26 @@ CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2")
 
 
 def test_retry_drops_the_last_answer_only():
-    history = ChatHandlers(FakeService()).retry(CHAT, request())
+    history = TurnHandlers(Runs()).retry(CHAT, request())
     assert [item["content"][0]["text"] for item in history] == ["q1", "a1", "q2"]
 
 
 def test_undo_removes_the_last_turn_and_returns_its_message():
-    history, box = ChatHandlers(FakeService()).undo(CHAT, request())
+    history, box = TurnHandlers(Runs()).undo(CHAT, request())
     assert len(history) == 2 and box == "q2"
 
 
 def test_edit_regenerates_from_the_edited_message():
     edit = SimpleNamespace(index=0, value="q1, reworded")
-    history = ChatHandlers(FakeService()).edit(CHAT, edit, request())
+    history = TurnHandlers(Runs()).edit(CHAT, edit, request())
     assert history == [{"role": "user", "content": "q1, reworded"}]
     ignored = SimpleNamespace(index=1, value="an answer")
-    assert ChatHandlers(FakeService()).edit(CHAT, ignored, request()) == gr.skip()
+    assert TurnHandlers(Runs()).edit(CHAT, ignored, request()) == gr.skip()
 
 
 def test_an_example_starts_the_chat():
     choice = SimpleNamespace(value={"text": "用三句话解释什么是大语言模型。"})
-    history = ChatHandlers(FakeService()).example(choice, request())
+    history = TurnHandlers(Runs()).example(choice, request())
     assert history == [{"role": "user", "content": "用三句话解释什么是大语言模型。"}]
 
 

@@ -2,8 +2,9 @@
 import pytest
 
 from minimax_backend import Message, ValidationError
-from ui.chat.history import MAX_HISTORY_CHARS, is_note, last_user_index, to_messages
+from ui.chat.history import is_note, last_user_index, to_messages
 from ui.chat.reply import note
+from ui.protect.limits import MAX_CONTEXT_CHARS
 from ui.text.advice import advice
 
 
@@ -85,7 +86,7 @@ def test_malformed_history_is_refused_with_a_named_field(history):
 
 
 def test_too_long_history_is_refused():
-    history = [blocks("user", "x" * (MAX_HISTORY_CHARS + 1))]
+    history = [blocks("user", "x" * (MAX_CONTEXT_CHARS + 1))]
     with pytest.raises(ValidationError, match="too long"):
         to_messages(history)
 

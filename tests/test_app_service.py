@@ -5,9 +5,18 @@ from types import SimpleNamespace
 import pytest
 from conftest import FakeClient
 
-from minimax_backend import CancelToken, ChatRequest, Finish, Message, QuotaError, Settings, TextDelta
+from minimax_backend import (
+    CancelToken,
+    ChatRequest,
+    Finish,
+    Message,
+    QuotaError,
+    Settings,
+    TextDelta,
+)
+from ui.chat.lifecycle import Run, Runs, State
 from ui.chat.reply import Reply
-from ui.chat.service import ChatService, Route, Run, Runs
+from ui.chat.service import ChatService, Route
 
 HI = ChatRequest((Message("user", "hi"),), model="MiniMax-M2.7")
 
@@ -87,13 +96,12 @@ def test_runs_keep_a_closed_reply_for_stop_only_a_minute():
     runs = Runs(keep_closed_s=60, clock=lambda: now[0])
     closed = Run(base=[], reply=Reply())
     runs.start("tab-closed", closed)
-    closed.cancel.cancel()
-    runs.closed("tab-closed", closed)
+    runs.close("tab-closed", closed)
     now[0] += 59
     runs.start("someone", Run(base=[], reply=Reply()))
     assert runs.stop("tab-closed") is closed  # Stop, just after gradio closed it, still finds it
     runs.start("tab-closed-2", closed)
-    runs.closed("tab-closed-2", closed)
+    runs.close("tab-closed-2", closed)
     now[0] += 61
     runs.start("someone-else", Run(base=[], reply=Reply()))
     assert runs.stop("tab-closed-2") is None  # gone with the next reply a minute on
@@ -106,6 +114,45 @@ def test_runs_forget_old_cancelled_replies_but_never_a_live_one():
     for n in range(5):
         stale = Run(base=[], reply=Reply())
         runs.start(f"closed-{n}", stale)
-        stale.cancel.cancel()
+        runs.close(f"closed-{n}", stale)
     assert runs.busy("live") and not live.cancel.cancelled
     assert runs.stop("closed-0") is None  # forgotten
+
+
+def test_a_reply_ends_in_one_state_whichever_of_stop_and_its_end_comes_first():
+    runs = Runs()
+    stopped = Run(base=[], reply=Reply())
+    runs.start("s", stopped)
+    assert runs.stop("s") is stopped and stopped.cancel.cancelled
+    assert runs.end("s", stopped) is State.STOPPED  # its handler then shows it frozen, marked
+    finished = Run(base=[], reply=Reply())
+    runs.start("s", finished)
+    assert runs.end("s", finished) is State.STREAMING  # shown whole
+    assert runs.stop("s") is None and not finished.cancel.cancelled  # a late Stop changes nothing
+    replaced = Run(base=[], reply=Reply())
+    runs.start("s", replaced)
+    runs.start("s", Run(base=[], reply=Reply()))  # a newer reply in the same session
+    assert replaced.cancel.cancelled and runs.end("s", replaced) is State.CANCELLED  # dropped
+
+
+class Closed(Exception):
+    """Stands for gradio closing the handler (GeneratorExit, CancelledError)."""
+
+
+def test_a_reply_is_charged_once_however_its_handler_ends():
+    charged = []
+    runs = Runs()
+
+    def charge(received, shown):
+        charged.append((received.text, shown.stopped))
+
+    with runs.open("s", [], Reply(), charge) as life:
+        life.reply.text = "whole"
+        assert life.finish() is life.reply
+    with pytest.raises(Closed):
+        with runs.open("s", [], Reply(), charge) as closed:
+            closed.reply.text = "partial"
+            raise Closed
+    assert charged == [("whole", False), ("partial", True)]
+    assert closed.run.ended.is_set() and closed.cancel.cancelled
+    assert runs.stop("s") is closed.run  # kept for the Stop handler that runs just after

@@ -17,7 +17,7 @@ UI_RULES = {
     "server": set(),
     "protect": {"text"},
     "chat": {"protect", "text"},
-    "conversations": {"chat", "browser", "text"},
+    "conversations": {"chat", "browser", "protect", "text"},
     "panels": {"chat", "protect", "text"},
 }
 HTTP_EDGE = "server"  # the one ui package that may speak HTTP

@@ -9,20 +9,18 @@ import gradio as gr
 import pytest
 
 from ui.chat.reply import note
-from ui.conversations import handlers as conv
+from ui.chat.settings import ChatSettings
+from ui.conversations import files as conv
 from ui.conversations import store as stored_data
 from ui.conversations.export import FORMAT, MAX_FIELD_CHARS
-from ui.conversations.handlers import (
-    LEFT,
-    ConversationHandlers,
-    history_to_messages,
-    messages_to_history,
-)
+from ui.conversations.files import FileHandlers
+from ui.conversations.handlers import LEFT, ConversationHandlers
 from ui.conversations.store import find
+from ui.conversations.transcript import history_to_messages, messages_to_history
 from ui.text.safe_markdown import display
 
-V2_SETTINGS = ("v2", "MiniMax-M2.7", "be brief", 0.3, 0.9, 1024, "MM智能助理", "用户")
-PRO_SETTINGS = ("pro", "abab6.5s-chat", "你是诗人", 0.8, 0.95, 512, "小诗", "读者")
+V2_SETTINGS = ChatSettings("v2", "MiniMax-M2.7", "be brief", 0.3, 0.9, 1024, "MM智能助理", "用户")
+PRO_SETTINGS = ChatSettings("pro", "abab6.5s-chat", "你是诗人", 0.8, 0.95, 512, "小诗", "读者")
 
 
 def request(lang="zh-CN", session="s1"):
@@ -56,7 +54,7 @@ def test_the_chat_on_screen_becomes_messages_and_back():
 
 
 def saved_store(handlers, history=HISTORY, raw=RAW, settings=V2_SETTINGS, stored=None):
-    store, _ = handlers.save(stored, [blocks(i) for i in history], raw, *settings, request=request())
+    store, _ = handlers.save(stored, [blocks(i) for i in history], raw, settings, request=request())
     return json.loads(json.dumps(store))  # as the browser keeps it
 
 
@@ -103,22 +101,22 @@ def test_a_thinking_too_long_to_keep_is_dropped_and_the_chat_still_saved():
 def test_a_reply_is_stored_in_the_conversation_it_was_sent_in():
     handlers = ConversationHandlers()
     asked = [{"role": "user", "content": "你好"}]
-    store, _, sent_in = handlers.save_sent(None, "", [blocks(i) for i in asked], {}, *V2_SETTINGS,
+    store, _, sent_in = handlers.save_sent(None, "", [blocks(i) for i in asked], {}, V2_SETTINGS,
                                            request=request())
-    store, _ = handlers.new(store, [blocks(i) for i in asked], {}, *V2_SETTINGS, request=request())
+    store, _ = handlers.new(store, [blocks(i) for i in asked], {}, V2_SETTINGS, request=request())
     assert store["current"] != sent_in  # New chat while the reply streamed
-    store, _ = handlers.save_reply(store, sent_in, [blocks(i) for i in HISTORY], RAW, *V2_SETTINGS,
+    store, _ = handlers.save_reply(store, sent_in, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
                                    request=request())
     by_id = {c["id"]: c for c in store["conversations"]}
     assert by_id[store["current"]]["messages"] == []  # the new chat stays empty
     assert [m["content"] for m in by_id[sent_in]["messages"]] == ["你好", "你好！"]
     # A chat emptied meanwhile keeps what was stored, and so does one New chat has left.
-    assert handlers.save_reply(store, sent_in, [], {}, *V2_SETTINGS, request=request()) == (gr.skip(), gr.skip())
+    assert handlers.save_reply(store, sent_in, [], {}, V2_SETTINGS, request=request()) == (gr.skip(), gr.skip())
     history = [blocks(i) for i in HISTORY]
-    assert handlers.save_reply(store, LEFT, history, RAW, *V2_SETTINGS, request=request()) == (gr.skip(),) * 2
-    assert handlers.save_sent(store, LEFT, history, RAW, *V2_SETTINGS, request=request()) == (gr.skip(),) * 3
+    assert handlers.save_reply(store, LEFT, history, RAW, V2_SETTINGS, request=request()) == (gr.skip(),) * 2
+    assert handlers.save_sent(store, LEFT, history, RAW, V2_SETTINGS, request=request()) == (gr.skip(),) * 3
     # Before the save after sending named it, a reply goes into the open conversation.
-    store, _ = handlers.save_reply(store, "", history, RAW, *V2_SETTINGS, request=request())
+    store, _ = handlers.save_reply(store, "", history, RAW, V2_SETTINGS, request=request())
     assert [m["content"] for m in find(store, store["current"])["messages"]] == ["你好", "你好！"]
 
 
@@ -126,25 +124,25 @@ def test_switching_saves_the_current_chat_and_opens_the_other_with_its_settings(
     handlers = ConversationHandlers()
     store = saved_store(handlers)
     first = store["current"]
-    store, _ = handlers.new(store, [], {}, *V2_SETTINGS, request=request())
+    store, _ = handlers.new(store, [], {}, V2_SETTINGS, request=request())
     store = saved_store(handlers, [{"role": "user", "content": "写诗"}], {}, PRO_SETTINGS, store)
     second = store["current"]
     assert second != first and len(store["conversations"]) == 2
-    out = handlers.switch(store, first, [], {}, *PRO_SETTINGS, request=request())
+    out = handlers.switch(store, first, [], {}, PRO_SETTINGS, request=request())
     store, _, history, raw, api, *settings = out
     assert store["current"] == first and raw == RAW and api["value"] == "v2"
     assert settings[-2]["visible"] is False  # pro's names hidden for a v2 conversation
-    back = handlers.switch(store, second, history, raw, *V2_SETTINGS, request=request())
+    back = handlers.switch(store, second, history, raw, V2_SETTINGS, request=request())
     assert back[4]["value"] == "pro" and back[6]["value"] == "你是诗人" and back[10]["value"] == "小诗"
 
 
 def test_switching_while_a_reply_streams_is_refused():
     busy = SimpleNamespace(busy=lambda session: True)
     store = saved_store(ConversationHandlers())
-    store, _ = ConversationHandlers().new(store, [], {}, *V2_SETTINGS, request=request())
+    store, _ = ConversationHandlers().new(store, [], {}, V2_SETTINGS, request=request())
     other = store["conversations"][1]["id"]
     with pytest.warns(UserWarning, match="请先点击“停止”"):
-        out = ConversationHandlers(busy).switch(store, other, [], {}, *V2_SETTINGS, request=request())
+        out = ConversationHandlers(busy).switch(store, other, [], {}, V2_SETTINGS, request=request())
     assert out[1]["value"] == store["current"]  # the list points back at the chat shown
     assert out[:1] + out[2:] == (gr.skip(),) * 11  # and nothing else changes
 
@@ -179,23 +177,23 @@ def test_rename_delete_and_the_default_title():
 def test_an_import_opens_a_new_conversation_and_a_bad_file_changes_nothing(tmp_path):
     handlers = ConversationHandlers()
     store = saved_store(handlers)
-    path = handlers.export_json(store, [blocks(i) for i in HISTORY], RAW, *V2_SETTINGS,
-                                request=request())
-    imported = handlers.import_file(path, store, [], {}, *V2_SETTINGS, request=request())
+    files = FileHandlers()
+    path = files.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
+                             request=request())
+    imported = files.import_file(path, store, [], {}, V2_SETTINGS, request=request())
     new_store, listing, history, raw = imported[:4]
     assert len(new_store["conversations"]) == 2 and new_store["current"] != store["current"]
     assert raw == RAW and history[2]["content"] == "你好！" and listing["choices"][0][0] == "你好"
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "minimax-chat", "version": 9}')
     with pytest.warns(UserWarning, match="不支持版本 9"):
-        out = handlers.import_file(str(bad), store, [], {}, *V2_SETTINGS, request=request())
+        out = files.import_file(str(bad), store, [], {}, V2_SETTINGS, request=request())
     assert out == (gr.skip(),) * 12  # nothing changes
 
 
 def test_markdown_export_names_the_file_and_keeps_thinking_folded():
-    handlers = ConversationHandlers()
-    path = handlers.export_markdown(None, [blocks(i) for i in HISTORY], RAW, *V2_SETTINGS,
-                                    ["thinking"], request=request())
+    path = FileHandlers().export_markdown(None, [blocks(i) for i in HISTORY], RAW, ["thinking"],
+                                          V2_SETTINGS, request=request())
     with open(path, encoding="utf-8") as handle:
         body = handle.read()
     assert path.endswith(".md") and body.startswith("# 你好\n") and "<details>" in body
@@ -210,8 +208,8 @@ def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path)
         (folder / "minimax-chat.json").write_text("{}")
         stamp = time.time() - age
         os.utime(folder, (stamp, stamp))
-    path = ConversationHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
-                                              *V2_SETTINGS, request=request())
+    path = FileHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
+                                              V2_SETTINGS, request=request())
     assert os.path.dirname(os.path.dirname(path)) == str(tmp_path)
     assert not old.exists() and recent.exists() and os.path.exists(path)
 
@@ -222,7 +220,7 @@ def test_the_store_drops_the_oldest_conversations_to_fit(monkeypatch):
     store = None
     for index in range(5):
         store = saved_store(handlers, [{"role": "user", "content": f"第{index}条"}], {}, stored=store)
-        store, _ = handlers.new(store, [], {}, *V2_SETTINGS, request=request())
+        store, _ = handlers.new(store, [], {}, V2_SETTINGS, request=request())
     titles = [stored_data.title_of(c, "zh") for c in store["conversations"]]
     assert len(titles) == 3 and "第0条" not in titles and "第4条" in titles
 
@@ -239,14 +237,14 @@ def test_the_store_stays_under_its_byte_budget(monkeypatch):
     for index in range(8):
         long = [{"role": "user", "content": f"{index} " + "长" * 2000}]
         store = saved_store(handlers, long, {}, stored=store)
-        store, _ = handlers.new(store, [], {}, *V2_SETTINGS, request=request())
+        store, _ = handlers.new(store, [], {}, V2_SETTINGS, request=request())
     assert len(json.dumps(store, ensure_ascii=False).encode()) <= 20_000
     assert 1 < len(store["conversations"]) < 8
 
 
 def test_documents_keep_the_real_text_and_the_widget_the_escaped_one():
-    from ui.text.safe_markdown import display
     from ui.conversations.transcript import history_to_messages, messages_to_history
+    from ui.text.safe_markdown import display
 
     typed = '<b>hi</b> ![x](http://a.test/1)'
     history = [{"role": "user", "content": display(typed)},
@@ -256,3 +254,24 @@ def test_documents_keep_the_real_text_and_the_widget_the_escaped_one():
     shown, raw = messages_to_history(messages, "en")
     assert [item["content"] for item in shown] == [display(typed), display("ok <i>")]
     assert display(typed) != typed and raw == {}
+
+
+def test_settings_a_script_made_invalid_leave_the_conversations_own():
+    import gradio as gr
+
+    from ui.chat.form import SettingsForm
+    from ui.chat.settings import FIELDS
+
+    handlers = ConversationHandlers()
+    store = saved_store(handlers)
+    form = SettingsForm(**{name: gr.Textbox(render=False) for name in FIELDS})
+    kept, chatbot, raw = (gr.State(render=False) for _ in range(3))
+    event = form.event(handlers.save, kept, chatbot, raw)  # as the page wires it
+    page = {**PRO_SETTINGS.as_dict(), "temperature": 5}  # out of range: only a script sends it
+    values = {kept: store, chatbot: [blocks(i) for i in HISTORY], raw: RAW,
+              **{form.by_name[name]: value for name, value in page.items()}}
+    store, _ = event["fn"](values, request())
+    assert store["conversations"][0]["settings"] == V2_SETTINGS.as_dict()
+    values[form.by_name["temperature"]] = 0.8  # valid: taken
+    store, _ = event["fn"]({**values, kept: store}, request())
+    assert store["conversations"][0]["settings"] == PRO_SETTINGS.as_dict()

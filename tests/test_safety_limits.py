@@ -10,6 +10,9 @@ from conftest import WAIT_FOR_CANCEL, FakeService
 from minimax_backend import Finish, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
 from ui.chat.history import check_history
+from ui.chat.service import Route
+from ui.chat.settings import ChatSettings
+from ui.chat.turns import TurnHandlers
 from ui.protect.guard import (
     DEFAULTS,
     Guard,
@@ -21,7 +24,8 @@ from ui.protect.guard import (
 from ui.protect.spending import SlidingWindow, estimate_tokens
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
-CONTROLS = ("v2", "cn", "MiniMax-M2.7", "", 1.0, 0.95, 256, "MM智能助理", "用户")
+SETTINGS = ChatSettings(api="v2", model="MiniMax-M2.7", system="", temperature=1.0, top_p=0.95,
+                        max_tokens=256, bot_name="MM智能助理", user_name="用户")
 
 
 class Clock:
@@ -43,9 +47,11 @@ def user(text):
     return {"role": "user", "content": [{"type": "text", "text": text}], "metadata": None}
 
 
-def respond(handlers, history, req, **own_key):
+def respond(handlers, history, req, user_key=""):
+    route = Route.of("cn", user_key)
+
     async def collect():
-        return [u async for u in handlers.respond(history, {}, *CONTROLS, req, **own_key)]
+        return [u async for u in handlers.respond(history, {}, SETTINGS, route, req)]
     return asyncio.run(collect())[-1][0]
 
 
@@ -68,7 +74,8 @@ def test_defaults_suit_a_public_demo_and_env_overrides_them():
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
                                          ("APP_MAX_TOKENS_PER_HOUR", "-1"),
                                          ("APP_MAX_MESSAGE_CHARS", "0"),
-                                         ("APP_MAX_HISTORY_TURNS", "1.5")])
+                                         ("APP_MAX_HISTORY_TURNS", "1.5"),
+                                         ("APP_MAX_HISTORY_CHARS", "200001")])
 def test_a_bad_setting_is_refused_naming_its_variable(name, value):
     with pytest.raises(ValidationError, match=name) as caught:
         GuardConfig.from_env({name: value})
@@ -188,7 +195,7 @@ def test_a_reply_closed_mid_stream_by_stop_or_a_closed_tab_is_charged_and_logged
     handlers = ChatHandlers(stalling, interval=0.0, guard=guard)
 
     async def close_after_the_third_part():
-        stream = handlers.respond([user("y" * 40)], {}, *CONTROLS, visitor())
+        stream = handlers.respond([user("y" * 40)], {}, SETTINGS, Route.of("cn"), visitor())
         shown = [await stream.__anext__() for _ in range(3)]
         await stream.aclose()  # what gradio does to the handler on Stop or a closed tab
         return shown[-1][0]
@@ -247,3 +254,27 @@ def test_a_too_long_message_or_history_is_refused_before_the_backend():
 def test_a_malformed_history_is_refused_with_a_message(history):
     with pytest.raises(ValidationError):
         check_history(history, GuardConfig())
+
+
+def test_a_message_over_the_limit_is_kept_whole_and_refused_saying_the_limit():
+    service = FakeService(always=REPLY)
+    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(max_message_chars=10)))
+    box, history = TurnHandlers(handlers.runs).send("x" * 20_001, [], visitor())
+    assert box == "" and history == [{"role": "user", "content": "x" * 20_001}]  # not cut
+    refused = respond(handlers, history, visitor())
+    assert refused[0] == history[0] and service.requests == []
+    assert "The message is too long (at most 10 characters)" in last_text(refused)
+
+
+def test_the_page_allows_what_the_server_does(monkeypatch):
+    import app
+    from ui.protect.limits import SYSTEM_CHARS
+
+    def max_length(demo, elem_id):
+        return next(b.max_length for b in demo.blocks.values() if b.elem_id == elem_id)
+
+    demo = app.build_demo(guard=Guard(GuardConfig(max_message_chars=123)))
+    assert max_length(demo, "chat-input") == 123
+    assert max_length(demo, "system-prompt") == SYSTEM_CHARS.default == 20_000
+    monkeypatch.delenv("APP_MAX_MESSAGE_CHARS", raising=False)
+    assert max_length(app.build_demo(), "chat-input") == GuardConfig().max_message_chars == 8_000

@@ -1,6 +1,8 @@
 """One reply, from the chat widget's history to MiniMax and back: the history's rules
 (`history`), the reply as shown (`reply`), page-update pacing (`coalesce`), where replies come
-from (`service`) and the event handlers (`handlers`).
+from (`service`), a reply's life from start to end (`lifecycle`), the handlers that prepare
+a turn (`turns`) and those that stream, stop and drop a reply (`handlers`); the eight
+settings as one value (`settings`) and the page's events that read them as one (`form`).
 
 May import `ui.protect` and `ui.text`.
 """

@@ -13,13 +13,12 @@ from typing import Any
 from minimax_backend import Message, ValidationError
 
 from ..protect.guard import GuardConfig, too_big
+from ..protect.limits import MAX_CONTEXT_CHARS
 from ..text.advice import refused
 from ..text.safe_markdown import original
 
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
-MAX_HISTORY_CHARS = 200_000  # a public demo spends the host's tokens: keep contexts sane
-MAX_SYSTEM_CHARS = 20_000  # the system prompt, sent with every message
 
 
 PENDING = "pending"  # the kind of the note shown until a reply's first token
@@ -114,8 +113,8 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
             raw = raw_replies.get(answer) or original(answer)
             messages.append(Message("assistant", raw))
             size += len(raw)
-    if size > MAX_HISTORY_CHARS:
-        raise refused("history", "history_too_long", limit=MAX_HISTORY_CHARS)
+    if size > MAX_CONTEXT_CHARS:
+        raise refused("history", "history_too_long", limit=MAX_CONTEXT_CHARS)
     return messages
 
 

@@ -1,16 +1,13 @@
-"""Where replies come from, and which reply each visitor is waiting for.
+"""Where replies come from: the server's client, the offline emulator, or a visitor's own key.
 
 `ChatService` reads the settings once, on first use (never at import), and talks to MiniMax
 with the server's key, or to the backend's emulator, started in-process on first need, when
 no key is configured. A visitor may bring their own key (`Route`): it is used for that one
 request, with a client made for it and closed after it, and is never stored or logged.
-`Runs` remembers each session's running reply so Stop can cancel it.
 """
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,7 +24,6 @@ from minimax_backend import (
 )
 
 from ..text.advice import refused
-from .reply import Reply
 
 OFFLINE_KEY = "offline-demo"  # what the emulator is sent; it accepts any key
 OFFLINE_GROUP_ID = "1"  # so the pro dialect works offline too
@@ -190,78 +186,3 @@ class ChatService:
             client.close()
         if emulator is not None:
             emulator.stop()
-
-
-@dataclass
-class Run:
-    """One reply being streamed for one session: what Stop needs to cancel and freeze it."""
-
-    base: list[dict]  # the history the reply is appended to
-    reply: Reply  # the reply as last shown to the visitor
-    cancel: CancelToken = field(default_factory=CancelToken)
-    done: bool = False  # the final update is out: nothing left to stop
-    frozen: bool = False  # cancelled by Stop: its last update shows it, marked as stopped
-    ended: threading.Event = field(default_factory=threading.Event)  # its handler returned
-    closed_at: float | None = None  # when gradio closed its handler before the end
-
-
-class Runs:
-    """The running reply of each session, keyed by gradio's session hash."""
-
-    def __init__(self, capacity: int = 2048, keep_closed_s: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._lock = threading.Lock()
-        self._runs: OrderedDict[str, Run] = OrderedDict()
-        # A reply closed by gradio (Stop, a closed tab) stays `keep_closed_s` for the Stop
-        # handler, which may run just after; past `capacity`, the oldest ended ones go first.
-        self._capacity, self._keep_closed_s, self._clock = capacity, keep_closed_s, clock
-
-    def start(self, session: str, run: Run) -> None:
-        """Record `run` as the session's reply, cancelling any earlier one."""
-        with self._lock:
-            previous = self._runs.pop(session, None)
-            self._runs[session] = run
-            expired = self._clock() - self._keep_closed_s
-            for key in [key for key, old in self._runs.items()
-                        if old.closed_at is not None and old.closed_at < expired]:
-                del self._runs[key]
-            while len(self._runs) > self._capacity:  # drop the oldest finished or cancelled
-                stale = next((key for key, old in self._runs.items()
-                              if old.done or old.cancel.cancelled), None)
-                if stale is None:
-                    break
-                del self._runs[stale]
-        if previous is not None:
-            previous.cancel.cancel()
-
-    def closed(self, session: str, run: Run) -> None:
-        """`run`'s handler was closed before its end; forget it after `keep_closed_s`."""
-        run.closed_at = self._clock()
-
-    def streaming(self) -> int:
-        """How many replies are streaming now, over all sessions."""
-        with self._lock:
-            return sum(1 for run in self._runs.values() if not run.done and not run.cancel.cancelled)
-
-    def busy(self, session: str) -> bool:
-        """True while a reply is streaming for the session."""
-        with self._lock:
-            run = self._runs.get(session)
-            return run is not None and not run.done and not run.cancel.cancelled
-
-    def finish(self, session: str, run: Run) -> None:
-        """Forget `run` once its final update is out (another run may have replaced it)."""
-        with self._lock:
-            if self._runs.get(session) is run:
-                del self._runs[session]
-
-    def stop(self, session: str, freeze: bool = True) -> Run | None:
-        """Cancel the session's reply; the run, if one was still streaming. `freeze`: the
-        reply stays in the chat as last shown (Stop), else it is dropped (New chat)."""
-        with self._lock:
-            run = self._runs.pop(session, None)
-        if run is None or run.done:
-            return None
-        run.frozen = freeze
-        run.cancel.cancel()
-        return run

@@ -12,6 +12,7 @@ The JSON document is lossless and is also how a conversation is kept in the visi
 
 A file comes from anywhere, and stored data comes back from the browser: both are untrusted,
 so `parse_document` checks every field's type and size and rejects the whole file otherwise.
+The settings' ranges are `ui/chat/settings.py`'s; the sizes are `ui/protect/limits.py`'s.
 """
 from __future__ import annotations
 
@@ -20,22 +21,21 @@ import math
 from typing import Any
 
 from minimax_backend.models import APIS, V2, spec_for
-from minimax_backend.types import MAX_NAME_CHARS
 
-from ..chat.history import MAX_HISTORY_CHARS, MAX_SYSTEM_CHARS
+from ..chat.settings import TEXT_CHARS, UNIT, max_tokens_span
+from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, TITLE_CHARS
 from ..text.files import TRANSCRIPT_LABELS, file_refusal
 from ..text.strings import EN, ZH
 
 FORMAT = "minimax-chat"
 VERSION = 1
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = IMPORT_BYTES.default
 MAX_MESSAGES = 1_000
-MAX_FIELD_CHARS = MAX_HISTORY_CHARS  # one message, its raw turn or its reasoning
-MAX_TITLE_CHARS = 120
+MAX_FIELD_CHARS = MAX_CONTEXT_CHARS  # one message, its raw turn or its reasoning
+MAX_TITLE_CHARS = TITLE_CHARS.default
 MAX_NOTE_LINES = 12
 MAX_NOTE_LINE_CHARS = 600
 NOTE_KINDS = ("info", "error")
-SETTINGS = ("api", "model", "system", "temperature", "top_p", "max_tokens", "bot_name", "user_name")
 
 
 class FormatError(ValueError):
@@ -62,9 +62,9 @@ def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
 
 
 def _unit(value: Any, name: str) -> float:
-    # MiniMax accepts (0, 1] only; a file must not smuggle in a value the sliders cannot show.
+    # A file must not smuggle in a value the sliders cannot show or MiniMax would refuse.
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or not 0 < value <= 1:
+            or not math.isfinite(value) or not UNIT.holds(value):
         raise FormatError("not_unit", name=name)
     return float(value)
 
@@ -76,22 +76,21 @@ def parse_settings(value: Any) -> dict:
     api = value.get("api", V2)
     if api not in APIS:
         raise FormatError("api", allowed=list(APIS))
-    model = _text(value.get("model"), "settings.model", 100).strip()
+    model = _text(value.get("model"), "settings.model", TEXT_CHARS["model"]).strip()
     if not model:
         raise FormatError("no_model")
-    spec = spec_for(model)
+    spec, span = spec_for(model), max_tokens_span(model)
     max_tokens = value.get("max_tokens", spec.default_max_tokens)
-    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) \
-            or not 1 <= max_tokens <= spec.max_output_tokens:
-        raise FormatError("max_tokens", limit=spec.max_output_tokens)
+    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or not span.holds(max_tokens):
+        raise FormatError("max_tokens", limit=span.high)
     return {
         "api": api, "model": model,
-        "system": _text(value.get("system", ""), "settings.system", MAX_SYSTEM_CHARS),
+        "system": _text(value.get("system", ""), "settings.system", TEXT_CHARS["system"]),
         "temperature": _unit(value.get("temperature", spec.default_temperature), "settings.temperature"),
         "top_p": _unit(value.get("top_p", spec.default_top_p), "settings.top_p"),
         "max_tokens": max_tokens,
-        "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", MAX_NAME_CHARS),
-        "user_name": _text(value.get("user_name", ""), "settings.user_name", MAX_NAME_CHARS),
+        "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", TEXT_CHARS["bot_name"]),
+        "user_name": _text(value.get("user_name", ""), "settings.user_name", TEXT_CHARS["user_name"]),
     }
 
 

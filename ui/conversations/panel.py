@@ -7,7 +7,10 @@ from typing import Any
 import gradio as gr
 
 from ..browser.scripts import AFTER_A_MOMENT, confirm_delete
+from ..chat.form import SettingsForm
+from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
+from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
 from .store import browser_store
 
@@ -38,8 +41,8 @@ class Saves:
 class ConversationPanel:
     """Builds the sidebar in the current Blocks context; `wire` connects it to the chat."""
 
-    def __init__(self, handlers: ConversationHandlers) -> None:
-        self.handlers = handlers
+    def __init__(self, handlers: ConversationHandlers, files: FileHandlers) -> None:
+        self.handlers, self.files = handlers, files
         self.store = browser_store()
         gr.Markdown(f"### {tr('conversations')}")
         self.notice = gr.Markdown(tr("stored_locally"), elem_id="stored-locally",
@@ -48,7 +51,7 @@ class ConversationPanel:
                              show_label=False, container=False)
         with gr.Row():
             self.rename_box = gr.Textbox(elem_id="rename-box", label=tr("rename_box"),
-                                         show_label=False, max_length=120,
+                                         show_label=False, max_length=TITLE_CHARS.default,
                                          placeholder=tr("rename_box"), container=False, scale=3)
             self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
         self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
@@ -69,34 +72,36 @@ class ConversationPanel:
                                                file_types=[".json"], file_count="single",
                                                type="filepath")
 
-    def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, settings: list, new_chat: gr.Button,
-             demo: gr.Blocks) -> Saves:
+    def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, form: SettingsForm,
+             new_chat: gr.Button, demo: gr.Blocks) -> Saves:
         """Connect the events; returns the event arguments that store the chat (`Saves`).
-        `settings`: api, model, system, temperature, top_p, max tokens, bot name, user name."""
-        h, store = self.handlers, self.store
-        current = [store, chatbot, raw_replies, *settings]
-        opened = [store, self.list, chatbot, raw_replies, *settings]
+        `form`: the settings panel, restored with a conversation and kept with it."""
+        h, f, store = self.handlers, self.files, self.store
+        on_screen = (store, chatbot, raw_replies)
+        opened = [store, self.list, chatbot, raw_replies, *form.components]
         demo.load(h.restore, store, opened, **QUICK)
         # New chat and the chatbot's clear icon keep the chat on screen in the list (read as
         # it was when clicked) and open an empty conversation.
         for trigger in (new_chat.click, chatbot.clear):
-            trigger(h.new, current, [store, self.list], **QUICK)
-        self.list.input(h.switch, [store, self.list, chatbot, raw_replies, *settings], opened,
-                        **CHECKED)
+            trigger(**form.event(h.new, *on_screen), outputs=[store, self.list], **QUICK)
+        self.list.input(**form.event(h.switch, store, self.list, chatbot, raw_replies),
+                        outputs=opened, **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
-        self.export_md.click(h.export_markdown, [*current, self.options], self.file, **QUICK)
-        self.export_json.click(h.export_json, current, self.file, **QUICK)
-        self.import_json.upload(h.import_file, [self.import_json, *current], opened, **CHECKED)
+        self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
+                             outputs=self.file, **QUICK)
+        self.export_json.click(**form.event(f.export_json, *on_screen), outputs=self.file, **QUICK)
+        self.import_json.upload(**form.event(f.import_file, self.import_json, *on_screen),
+                                outputs=opened, **CHECKED)
         # New chat, while a reply streams, leaves its conversation: no save of that reply
         # may land in the one New chat opens (a step in the page marks it at once).
         for trigger in (new_chat.click, chatbot.clear):
             trigger(None, None, self.sent_in, js=f"() => '{LEFT}'", queue=False)
+        sent = (store, self.sent_in, chatbot, raw_replies)
         return Saves(
-            after_change={"fn": h.save, "inputs": current, "outputs": [store, self.list], **QUICK},
-            on_send={"fn": h.save_sent, "inputs": [store, self.sent_in, *current[1:]],
-                     "outputs": [store, self.list, self.sent_in], **QUICK},
-            after_reply={"fn": h.save_reply, "inputs": [store, self.sent_in, *current[1:]],
-                         "outputs": [store, self.list], **QUICK},
+            after_change={**form.event(h.save, *on_screen), "outputs": [store, self.list], **QUICK},
+            on_send={**form.event(h.save_sent, *sent), "outputs": [store, self.list, self.sent_in],
+                     **QUICK},
+            after_reply={**form.event(h.save_reply, *sent), "outputs": [store, self.list], **QUICK},
             sent_in=self.sent_in)

@@ -1,5 +1,5 @@
 """The conversations a visitor keeps in their browser: the store's shape, its validation
-and its bounds. The handlers that show and change it are in `ui/conversations/handlers.py`.
+and its bounds. The handlers that show and change it are `handlers.py` and `files.py`.
 
 The store lives in `gr.BrowserState` (the browser's localStorage), never on the server:
 
@@ -21,13 +21,10 @@ from typing import Any
 
 import gradio as gr
 
-from minimax_backend.models import DEFAULT_MODEL, V2, spec_for
-from minimax_backend.types import DEFAULT_BOT_NAME as BOT_NAME
-from minimax_backend.types import DEFAULT_USER_NAME as USER_NAME
-
+from ..chat.settings import ChatSettings
 from ..text.strings import text
 from . import export
-from .export import FormatError, parse_document, parse_settings
+from .export import FormatError, parse_document
 
 STORE_VERSION = 1
 STORAGE_KEY = "minimax-chat-conversations"
@@ -89,21 +86,8 @@ def find(store: dict, conv_id: str) -> dict | None:
     return next((c for c in store["conversations"] if c["id"] == conv_id), None)
 
 
-def settings_from(values: tuple) -> dict | None:
-    named = dict(zip(export.SETTINGS, values))
-    if isinstance(named.get("max_tokens"), float) and named["max_tokens"].is_integer():
-        named["max_tokens"] = int(named["max_tokens"])
-    try:
-        return parse_settings(named)
-    except FormatError:
-        return None
-
-
 def default_settings() -> dict:
-    spec = spec_for(DEFAULT_MODEL[V2])
-    return {"api": V2, "model": DEFAULT_MODEL[V2], "system": "", "temperature": spec.default_temperature,
-            "top_p": spec.default_top_p, "max_tokens": spec.default_max_tokens,
-            "bot_name": BOT_NAME, "user_name": USER_NAME}
+    return ChatSettings().as_dict()
 
 
 def new_conversation(settings: dict) -> dict:

@@ -14,7 +14,12 @@ from minimax_backend.models import APIS, DEFAULT_MODEL, V2
 from minimax_backend.settings import REGIONS
 
 from ..chat.reply import error_lines
-from ..chat.service import ReplyService, Route
+from ..chat.service import (
+    MAX_GROUP_ID_CHARS,
+    MAX_VISITOR_KEY_CHARS,
+    ReplyService,
+    Route,
+)
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..text.advice import advice
 from ..text.strings import REGION_NAMES, lang_of, text, tr
@@ -25,9 +30,10 @@ AUTH_CODES = (1004, 2049)  # how MiniMax refuses a key, including one sent to th
 def key_panel() -> tuple[gr.Textbox, gr.Textbox, gr.Button, gr.Markdown]:
     """The fields inside the "use your own key" accordion: key, GroupId, test, result."""
     gr.Markdown(tr("own_key_info"))
-    key = gr.Textbox("", type="password", elem_id="user-key", label=tr("own_key"), max_length=1024,
+    key = gr.Textbox("", type="password", elem_id="user-key", label=tr("own_key"),
+                     max_length=MAX_VISITOR_KEY_CHARS,
                      placeholder=tr("own_key_placeholder"), autofocus=False)
-    group = gr.Textbox("", elem_id="user-group-id", label=tr("own_group_id"), max_length=32,
+    group = gr.Textbox("", elem_id="user-group-id", label=tr("own_group_id"), max_length=MAX_GROUP_ID_CHARS,
                        info=tr("own_group_id_info"))
     test = gr.Button(tr("test_key"), elem_id="test-key", size="sm")
     result = gr.Markdown(elem_id="key-status")

@@ -1,5 +1,5 @@
-"""What protects a shared link: per-visitor limits (`guard`), what visitors spent
-(`spending`) and logs with no key in them (`logs`).
+"""What protects a shared link: every limit with its range (`limits`), per-visitor limits
+(`guard`), what visitors spent (`spending`) and logs with no key in them (`logs`).
 
 May import `ui.text`.
 """

@@ -19,55 +19,41 @@ from typing import Any
 from minimax_backend import ValidationError
 
 from ..text.advice import refusal, refused
+from .limits import (
+    HISTORY_CHARS,
+    HISTORY_TURNS,
+    LIMITS,
+    MESSAGE_CHARS,
+    MESSAGES_PER_MINUTE,
+    SESSIONS,
+    TOKENS_PER_HOUR,
+)
 from .spending import Reservation, SlidingWindow
 
-# What a public demo allows one visitor by default; 0 switches a rate limit off.
-DEFAULTS = {
-    "APP_MAX_MESSAGES_PER_MINUTE": 10,
-    "APP_MAX_TOKENS_PER_HOUR": 100_000,
-    "APP_MAX_MESSAGE_CHARS": 8_000,
-    "APP_MAX_HISTORY_CHARS": 100_000,
-    "APP_MAX_HISTORY_TURNS": 50,
-    # Gradio keeps every session's copy of the page (110 KB here when it opens, more once its
-    # visitor chats: bench/page_cost.py) until its cap, 10,000 by default: over 1 GB on a
-    # public link. The least recently used ones go first.
-    "APP_MAX_SESSIONS": 1_000,
-}
-
-
-def _whole(env: Mapping[str, str], name: str, minimum: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return DEFAULTS[name]
-    try:
-        value = int(raw)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise refused(name, "whole_at_least", minimum=minimum, got=raw)
-    return value
+# What a public demo allows one visitor by default, by variable (the ranges: `limits.py`).
+DEFAULTS = {limit.variable: limit.default for limit in LIMITS if limit.variable}
 
 
 @dataclass(frozen=True)
 class GuardConfig:
     """The limits, per visitor; a rate of 0 means unlimited."""
 
-    messages_per_minute: int = DEFAULTS["APP_MAX_MESSAGES_PER_MINUTE"]
-    tokens_per_hour: int = DEFAULTS["APP_MAX_TOKENS_PER_HOUR"]
-    max_message_chars: int = DEFAULTS["APP_MAX_MESSAGE_CHARS"]
-    max_history_chars: int = DEFAULTS["APP_MAX_HISTORY_CHARS"]
-    max_history_turns: int = DEFAULTS["APP_MAX_HISTORY_TURNS"]
+    messages_per_minute: int = MESSAGES_PER_MINUTE.default
+    tokens_per_hour: int = TOKENS_PER_HOUR.default
+    max_message_chars: int = MESSAGE_CHARS.default
+    max_history_chars: int = HISTORY_CHARS.default
+    max_history_turns: int = HISTORY_TURNS.default
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "GuardConfig":
         """The limits from APP_* variables; raises ValidationError naming a bad one."""
         env = os.environ if env is None else env
         return cls(
-            messages_per_minute=_whole(env, "APP_MAX_MESSAGES_PER_MINUTE", 0),
-            tokens_per_hour=_whole(env, "APP_MAX_TOKENS_PER_HOUR", 0),
-            max_message_chars=_whole(env, "APP_MAX_MESSAGE_CHARS", 1),
-            max_history_chars=_whole(env, "APP_MAX_HISTORY_CHARS", 1),
-            max_history_turns=_whole(env, "APP_MAX_HISTORY_TURNS", 1))
+            messages_per_minute=MESSAGES_PER_MINUTE.read(env),
+            tokens_per_hour=TOKENS_PER_HOUR.read(env),
+            max_message_chars=MESSAGE_CHARS.read(env),
+            max_history_chars=HISTORY_CHARS.read(env),
+            max_history_turns=HISTORY_TURNS.read(env))
 
 
 class LimitExceeded(Exception):
@@ -153,7 +139,7 @@ def sessions_from_env(env: Mapping[str, str] | None = None) -> int:
     A session dropped for newer ones keeps its chat (it is in the browser) but loses the
     raw replies kept on the server, so earlier M2 answers are then sent back without their
     thinking."""
-    return _whole(os.environ if env is None else env, "APP_MAX_SESSIONS", 1)
+    return SESSIONS.read(os.environ if env is None else env)
 
 
 def auth_from_env(env: Mapping[str, str] | None = None) -> list[tuple[str, str]] | None:
