@@ -1,4 +1,5 @@
-"""A client for MiniMax's text chat APIs (chatcompletion_v2 and chatcompletion_pro).
+"""A client for MiniMax's text chat APIs: chatcompletion_v2, chatcompletion_pro, and the
+OpenAI- and Anthropic-compatible endpoints.
 
 Knows nothing about any UI: give it a `ChatRequest`, iterate `MiniMaxClient.stream()`.
 """
@@ -8,13 +9,13 @@ from .errors import (APIConnectionError, APITimeoutError, AuthenticationError, B
                      ContentFilteredError, ContextTooLongError, MiniMaxError, QuotaError,
                      RateLimitError, ResponseFormatError, ServerError, ValidationError)
 from .settings import REGIONS, Settings
-from .types import (ChatRequest, ChatResult, Finish, Message, ReasoningDelta, Retrying,
-                    StreamEvent, TextDelta, Usage)
+from .types import (ChatRequest, ChatResult, Finish, ImagePart, Message, ReasoningDelta,
+                    Retrying, StreamEvent, TextDelta, Usage)
 
 __all__ = [
     "APIConnectionError", "APITimeoutError", "AuthenticationError", "BadRequestError",
     "CancelToken", "ChatClient", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
-    "Finish", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
+    "Finish", "ImagePart", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
     "RateLimitError", "ReasoningDelta", "ResponseFormatError", "Retrying", "ServerError", "Settings",
     "StreamEvent", "TextDelta", "Usage", "ValidationError",
 ]

@@ -9,7 +9,7 @@ from .client import MiniMaxClient
 from .errors import MiniMaxError, ValidationError
 from .models import APIS, DEFAULT_MODEL, V2, spec_for
 from .settings import REGIONS, Settings
-from .types import ChatRequest, Finish, Message, ReasoningDelta, TextDelta
+from .types import THINK_ADAPTIVE, THINKING, ChatRequest, Finish, Message, ReasoningDelta, TextDelta
 
 EXIT_ERROR = 1  # MiniMax or the network said no
 EXIT_USAGE = 2  # the request was invalid and not sent (argparse uses 2 as well)
@@ -36,9 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Send one message to MiniMax and print the answer. Reads MINIMAX_API_KEY, "
                     "MINIMAX_GROUP_ID, MINIMAX_REGION and MINIMAX_BASE_URL (also from .env).")
     parser.add_argument("message", help="the message to send")
-    parser.add_argument("--api", choices=APIS, default=V2, help="API dialect (default: v2)")
-    parser.add_argument("--model", help="model name (default: v2 %s, pro %s)"
-                        % (DEFAULT_MODEL["v2"], DEFAULT_MODEL["pro"]))
+    parser.add_argument("--api", choices=APIS, default=V2,
+                        help="API dialect: v2 (chatcompletion_v2), pro (chatcompletion_pro), "
+                             "openai (/v1/chat/completions) or anthropic (/anthropic/v1/messages); "
+                             "default: v2")
+    parser.add_argument("--model", help="model name (default: %s; pro %s)"
+                        % (DEFAULT_MODEL[V2], DEFAULT_MODEL["pro"]))
+    parser.add_argument("--thinking", choices=THINKING, default=THINK_ADAPTIVE,
+                        help="adaptive (default) or off, for a model that can turn it off")
     parser.add_argument("--system", default="", help="system prompt (pro: the bot persona)")
     parser.add_argument("--temperature", type=float, help="in (0, 1]; default: the model's")
     parser.add_argument("--top-p", type=float, help="in (0, 1]; default: the model's")
@@ -65,7 +70,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO = sys.stdout,
             system=args.system,
             temperature=spec.default_temperature if args.temperature is None else args.temperature,
             top_p=spec.default_top_p if args.top_p is None else args.top_p,
-            max_tokens=spec.default_max_tokens if args.max_tokens is None else args.max_tokens)
+            max_tokens=spec.default_max_tokens if args.max_tokens is None else args.max_tokens,
+            thinking=args.thinking)
     except ValidationError as err:
         print(f"error: {err.message}", file=stderr)
         return EXIT_USAGE

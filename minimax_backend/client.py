@@ -1,4 +1,4 @@
-"""The MiniMax client: one streaming loop and one plain call for both API dialects."""
+"""The MiniMax client: one streaming loop and one plain call for every API dialect."""
 from __future__ import annotations
 
 import http.client
@@ -12,7 +12,7 @@ import urllib3
 from .cancel import CancellableAdapter, CancelToken
 from .dialects import CODECS, Codec
 from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, ResponseFormatError,
-                     RETRYABLE_CODES, ValidationError, check_base_resp, error_for_http,
+                     RETRYABLE_CODES, ValidationError, check_body, error_for_http,
                      summarize_body)
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
@@ -111,7 +111,7 @@ class MiniMaxClient:
                 # Errors for stream requests may come as a plain JSON body.
                 assembler = ReplyAssembler(trace_id)
                 obj = _json_body(response, trace_id, self._scrub)
-                warning = check_base_resp(obj, trace_id=trace_id)
+                warning = check_body(obj, trace_id=trace_id)
                 yield from assembler.add(codec.decode_body(obj), warning)
                 yield from assembler.finish()
                 return
@@ -128,7 +128,7 @@ class MiniMaxClient:
             trace_id = self._trace_id(response)
             obj = _json_body(response, trace_id, self._scrub)
             assembler = ReplyAssembler(trace_id)
-            warning = check_base_resp(obj, trace_id=trace_id)
+            warning = check_body(obj, trace_id=trace_id)
             for _ in assembler.add(codec.decode_body(obj), warning):
                 pass
             return assembler.result()

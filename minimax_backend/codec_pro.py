@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import ResponseFormatError
+from .turns import unpack
 from .types import JSON, USER, ChatRequest, Piece, Usage
 
 PATH = "/v1/text/chatcompletion_pro"
@@ -17,7 +18,7 @@ def encode(request: ChatRequest, stream: bool) -> JSON:
         "model": request.model,
         "messages": [
             {"sender_type": "USER", "sender_name": user, "text": m.content} if m.role == USER
-            else {"sender_type": "BOT", "sender_name": bot, "text": m.content}
+            else {"sender_type": "BOT", "sender_name": bot, "text": _turn_text(m.content)}
             for m in request.messages
         ],
         "bot_setting": [{"bot_name": bot, "content": request.system.strip() or DEFAULT_PERSONA}],
@@ -30,6 +31,12 @@ def encode(request: ChatRequest, stream: bool) -> JSON:
         # Its default (true) turns e-mails, links and numbers into *** in a chat reply.
         "mask_sensitive_info": False,
     }
+
+
+def _turn_text(raw: str) -> str:
+    """An earlier answer as sent: unchanged, or its text if another dialect packed it."""
+    turn = unpack(raw)
+    return turn.answer if turn.api else turn.raw
 
 
 def params(group_id: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from . import codec_pro, codec_v2
-from .models import PRO, V2
+from . import codec_anthropic, codec_openai, codec_pro, codec_v2
+from .models import ANTHROPIC, OPENAI, PRO, V2
 from .types import JSON, ChatRequest, Piece
 
 
@@ -35,4 +35,5 @@ class Codec(Protocol):
         """A whole non-streaming response body."""
 
 
-CODECS: dict[str, Codec] = {V2: codec_v2, PRO: codec_pro}
+CODECS: dict[str, Codec] = {V2: codec_v2, PRO: codec_pro, OPENAI: codec_openai,
+                           ANTHROPIC: codec_anthropic}

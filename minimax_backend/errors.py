@@ -1,8 +1,10 @@
 """One error tree for every way MiniMax says no, and one table that maps codes onto it.
 
 MiniMax reports failures three ways: an HTTP status, `base_resp` in an HTTP-200 JSON body,
-and `base_resp` in a stream event. All three go through `error_for_code` / `error_for_http`,
-so a caller sees the same class, code and message whichever way it arrived.
+and `base_resp` in a stream event; its OpenAI- and Anthropic-compatible endpoints add a fourth,
+an `{"type": "error", "error": {...}}` object with the code at the end of its message, as a
+body or a stream event. All of them go through `error_for_code` (via `check_body` /
+`error_for_http`), so a caller sees the same class, code and message whichever way it arrived.
 """
 from __future__ import annotations
 
@@ -65,6 +67,11 @@ REASONS = {
     "digits": "{field} must be digits",
     "missing_key": "no MiniMax API key: set {field}",
     "needs_group_id": "the pro API needs your GroupId: set {field}",
+    "image_type": "images must be one of {allowed} (got {got!r})",
+    "image_empty": "an image is empty",
+    "image_role": "only a user message can carry images",
+    "no_images": "{model} does not take images on the {api} API; remove the images or choose a model that takes them",
+    "thinking_fixed": "{model} always thinks; its thinking cannot be turned off",
 }
 
 
@@ -145,9 +152,10 @@ CODES: dict[int, type[MiniMaxError]] = {
     2049: AuthenticationError,
     2056: QuotaError,
     2061: BadRequestError,
+    2064: ServerError,  # "the server cluster is currently under high load" (HTTP 529)
 }
 # Retried before any output: the request was refused as a whole and may pass a moment later.
-RETRYABLE_CODES = frozenset({1002, 1041})
+RETRYABLE_CODES = frozenset({1002, 1041, 2064})
 
 
 def error_for_code(code: int, message: str, *, http_status: int | None = 200,
@@ -175,20 +183,83 @@ def check_base_resp(obj: object, *, http_status: int | None = 200, trace_id: str
     return message
 
 
+# The `error.type` of the OpenAI- and Anthropic-compatible error object, for a message that
+# carries no MiniMax code (MiniMax's own names and Anthropic's).
+ERROR_TYPES: dict[str, type[MiniMaxError]] = {
+    "authorized_error": AuthenticationError, "authentication_error": AuthenticationError,
+    "permission_error": AuthenticationError, "rate_limit_error": RateLimitError,
+    "insufficient_balance_error": QuotaError, "billing_error": QuotaError,
+    "bad_request_error": BadRequestError, "invalid_request_error": BadRequestError,
+    "unprocessable_entity_error": BadRequestError, "not_found_error": BadRequestError,
+    "request_too_large": ContextTooLongError, "overloaded_error": ServerError,
+    "api_error": ServerError, "server_error": ServerError,
+}
+# MiniMax ends such a message with its code, sometimes the HTTP status after it:
+# "… thank you for your patience. (2064) (529)".
+_TRAILING_CODES = re.compile(r"(?:\s*\((\d{3,4})\))+\s*$")
+
+
+def _error_object(obj: dict, http_status: int | None, trace_id: str) -> MiniMaxError | None:
+    """The error an `{"type": "error", "error": {...}}` object (or a bare `error` object, as
+    some streams send it) stands for; None if `obj` is not one."""
+    detail = obj.get("error")
+    if isinstance(detail, dict) and obj.get("type") != "error" and "type" not in detail:
+        detail = None  # e.g. a gateway's {"error": {"code": 502, ...}}: its status says more
+    if not isinstance(detail, dict):
+        detail = obj if obj.get("type") not in (None, "error") and "message" in obj \
+            and str(obj.get("type", "")).endswith("error") else None
+    if detail is None:
+        return None
+    message = str(detail.get("message") or detail.get("type") or "error")
+    trace_id = trace_id or str(obj.get("request_id") or "")
+    status = detail.get("http_code")
+    if isinstance(status, str) and status.isdigit():
+        http_status = int(status)
+    numbers = re.findall(r"\((\d{3,4})\)", found.group(0)) \
+        if (found := _TRAILING_CODES.search(message)) else []
+    codes = [int(n) for n in numbers if len(n) == 4]
+    statuses = [int(n) for n in numbers if len(n) == 3]
+    if statuses and not isinstance(status, str):
+        http_status = statuses[-1]
+    message = message[:found.start()].rstrip() if found and found.start() else message
+    if codes:
+        return error_for_code(codes[0], message, http_status=http_status, trace_id=trace_id)
+    cls = ERROR_TYPES.get(str(detail.get("type") or ""))
+    if cls is None:
+        cls = _http_class(http_status) if http_status and http_status != 200 else MiniMaxError
+    return cls(message, http_status=http_status, trace_id=trace_id)
+
+
+def check_body(obj: object, *, http_status: int | None = 200, trace_id: str = "") -> str:
+    """Raise for an error in a JSON body or stream frame of any dialect (`base_resp`, or an
+    error object); return a `base_resp` warning text, if any."""
+    warning = check_base_resp(obj, http_status=http_status, trace_id=trace_id)
+    if isinstance(obj, dict):
+        err = _error_object(obj, http_status, trace_id)
+        if err is not None:
+            raise err
+    return warning
+
+
 _HTTP = {401: AuthenticationError, 403: AuthenticationError, 408: APITimeoutError,
          413: ContextTooLongError, 429: RateLimitError}
 
 
 def error_for_http(status: int, body: str, *, trace_id: str = "") -> MiniMaxError:
-    """The error for a non-200 HTTP answer; a MiniMax `base_resp` in the body wins."""
+    """The error for a non-200 HTTP answer; a MiniMax `base_resp` or error object in the body
+    wins over the status."""
     try:
-        check_base_resp(json.loads(body), http_status=status, trace_id=trace_id)
+        check_body(json.loads(body), http_status=status, trace_id=trace_id)
     except MiniMaxError as err:
         return err
     except ValueError:
         pass
-    cls = _HTTP.get(status) or (ServerError if status >= 500 else BadRequestError)
-    return cls(f"HTTP {status}: {summarize_body(body)}", http_status=status, trace_id=trace_id)
+    return _http_class(status)(f"HTTP {status}: {summarize_body(body)}", http_status=status,
+                               trace_id=trace_id)
+
+
+def _http_class(status: int) -> type[MiniMaxError]:
+    return _HTTP.get(status) or (ServerError if status >= 500 else BadRequestError)
 
 
 def summarize_body(body: str, limit: int = 200) -> str:

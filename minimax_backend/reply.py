@@ -1,8 +1,9 @@
 """Turns decoded wire pieces into the events a caller sees, one reply at a time.
 
-Each codec decodes a MiniMax frame into a `Piece` (`minimax_backend.types`); `ReplyAssembler` holds what is common to
-both APIs: splitting inline `<think>` from the answer, keeping the raw content for the next
-request, taking usage from whichever frame carries it, and never appending a full-text frame.
+Each codec decodes a MiniMax frame into a `Piece` (`minimax_backend.types`); `ReplyAssembler`
+holds what is common to every dialect: splitting inline `<think>` from the answer, keeping the
+raw turn for the next request (packed by `turns.py` where it is more than text), taking usage
+from whichever frames carry it, and never appending a full-text frame.
 """
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from typing import Iterable, Iterator
 
 from .cancel import CancelToken
 from .dialects import Codec
-from .errors import APIConnectionError, ResponseFormatError, check_base_resp, summarize_body
+from .errors import APIConnectionError, ResponseFormatError, check_body, summarize_body
 from .sse import iter_sse_data
 from .think import ThinkSplitter
+from .turns import pack_anthropic, pack_openai
 from .types import JSON, ChatResult, Finish, Piece, ReasoningDelta, StreamEvent, TextDelta, Usage
+
+_BLOCK_FIELDS = {"thinking": ("thinking", "signature"), "text": ("text",)}
 
 
 class ReplyAssembler:
@@ -30,15 +34,20 @@ class ReplyAssembler:
         self.warnings: list[str] = []
         self.sensitive = False
         self._think = ThinkSplitter()
+        self._details: tuple[JSON, ...] | None = None  # OpenAI-compatible reasoning_details
+        self._detail_text = ""
+        self._blocks: list[JSON] | None = None  # Anthropic-compatible content blocks
 
     def add(self, piece: Piece, warning: str = "") -> Iterator[StreamEvent]:
         """Events for one decoded frame."""
         if warning and warning not in self.warnings:
             self.warnings.append(warning)
         self.sensitive = self.sensitive or piece.sensitive
-        if piece.reasoning:
-            self.reasoning += piece.reasoning
-            yield ReasoningDelta(piece.reasoning)
+        self._keep_native(piece)
+        reasoning = piece.reasoning + self._new_detail_text(piece.reasoning_total)
+        if reasoning:
+            self.reasoning += reasoning
+            yield ReasoningDelta(reasoning)
         content = piece.content
         if piece.full_content is not None and piece.full_content.startswith(self.raw + content):
             # The terminal frame repeats the whole reply. Append only a tail we have not
@@ -50,8 +59,45 @@ class ReplyAssembler:
         if piece.finish_reason:
             self.finish_reason = piece.finish_reason
         if piece.usage is not None:
-            self.usage = piece.usage
-            yield piece.usage
+            self.usage = self.usage.merged(piece.usage) if self.usage else piece.usage
+            yield self.usage
+
+    def _new_detail_text(self, total: str | None) -> str:
+        """What `reasoning_details` add: MiniMax's examples treat their text as the thinking
+        so far, so only the part past what we have is new (taken whole if it is not)."""
+        if not total:
+            return ""
+        new = total[len(self._detail_text):] if total.startswith(self._detail_text) else total
+        self._detail_text = total if total.startswith(self._detail_text) else self._detail_text + total
+        return new
+
+    def _keep_native(self, piece: Piece) -> None:
+        """Record what the dialect needs back next turn beyond the text."""
+        if piece.details is not None:
+            self._details = piece.details
+        if piece.blocks is not None:
+            self._blocks = [dict(b) for b in piece.blocks]
+            return
+        if piece.block is not None:
+            kind = str(piece.block.get("type", ""))
+            fresh = {**piece.block, **{name: "" for name in _BLOCK_FIELDS.get(kind, ())}}
+            self._blocks = (self._blocks or []) + [fresh]
+        if self._blocks and (piece.content or piece.reasoning or piece.signature):
+            block = self._blocks[-1]
+            for name, value in (("text", piece.content), ("thinking", piece.reasoning),
+                                ("signature", piece.signature)):
+                if value and name in _BLOCK_FIELDS.get(str(block.get("type")), ()):
+                    block[name] = block.get(name, "") + value
+
+    def _raw_turn(self) -> str:
+        """The turn to send back: packed if it has thinking the text alone does not carry."""
+        if self._blocks and any(b.get("type") != "text" for b in self._blocks):
+            return pack_anthropic(self._blocks)
+        if self._details:
+            full = [{**self._details[0], "text": self._detail_text or self.reasoning},
+                    *self._details[1:]] if self._detail_text else list(self._details)
+            return pack_openai(self.raw, full)
+        return self.raw
 
     def finish(self) -> Iterator[StreamEvent]:
         """The closing events; raises if the stream ended before MiniMax said it finished."""
@@ -76,7 +122,7 @@ class ReplyAssembler:
             yield TextDelta(answer)
 
     def _finish(self) -> Finish:
-        return Finish(self.finish_reason or "stop", self.raw, self.usage, self.trace_id,
+        return Finish(self.finish_reason or "stop", self._raw_turn(), self.usage, self.trace_id,
                       "; ".join(self.warnings), self.sensitive)
 
 
@@ -89,7 +135,7 @@ def decode_stream(codec: Codec, chunks: Iterable[bytes], trace_id: str = "",
         if cancel is not None and cancel.cancelled:
             return
         obj = _loads_event(data, trace_id)
-        warning = check_base_resp(obj, trace_id=trace_id)
+        warning = check_body(obj, trace_id=trace_id)
         yield from assembler.add(codec.decode_event(obj), warning)
     if cancel is None or not cancel.cancelled:
         yield from assembler.finish()

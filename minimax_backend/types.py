@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from .errors import MiniMaxError, ValidationError
-from .models import APIS, PRO, spec_for
+from .models import APIS, PRO, THINKING_ALWAYS, spec_for
 
 USER = "user"
 ASSISTANT = "assistant"
@@ -25,20 +25,52 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_BOT_NAME = "MM智能助理"  # MiniMax's own example persona name (pro)
 DEFAULT_USER_NAME = "用户"
 
+# What MiniMax's image inputs take (docs/minimax-api.md#images). Checking the bytes is the
+# caller's job: the backend trusts `mime` and only encodes.
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+THINK_ADAPTIVE = "adaptive"  # the model decides whether to think (MiniMax's default)
+THINK_OFF = "off"  # sent as `thinking: {"type": "disabled"}`
+THINKING = (THINK_ADAPTIVE, THINK_OFF)
+
+
+@dataclass(frozen=True)
+class ImagePart:
+    """One image of a user message: its bytes, already validated by the caller, and type."""
+
+    mime: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if self.mime not in IMAGE_TYPES:
+            raise ValidationError("images", "image_type", allowed=IMAGE_TYPES, got=self.mime)
+        if not isinstance(self.data, bytes) or not self.data:
+            raise ValidationError("images", "image_empty")
+
+    def __repr__(self) -> str:  # never a megabyte of bytes in a log line
+        return f"ImagePart({self.mime}, {len(self.data)} bytes)"
+
 
 @dataclass(frozen=True)
 class Message:
-    """One conversation turn. For an assistant turn, `content` is the raw reply as MiniMax
-    sent it (an M2 `<think>…</think>` prefix included), because MiniMax asks to get it back."""
+    """One conversation turn. For an assistant turn, `content` is the raw turn as the dialect
+    needs it back (`Finish.raw_content`: an M2 `<think>` prefix included, or a thinking turn
+    packed by `turns.py`), because MiniMax asks to get it back unchanged. Only a user turn
+    carries images."""
 
     role: str
     content: str
+    images: tuple[ImagePart, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "images", tuple(self.images))
         if self.role not in ROLES:
             raise ValidationError("messages", "bad_role", allowed=ROLES, got=self.role)
         if not isinstance(self.content, str):
             raise ValidationError("messages", "not_text")
+        if self.images and (self.role != USER
+                            or not all(isinstance(i, ImagePart) for i in self.images)):
+            raise ValidationError("messages", "image_role")
         check_text("messages", self.content)
 
 
@@ -73,6 +105,7 @@ class ChatRequest:
     max_tokens: int = 2048
     bot_name: str = DEFAULT_BOT_NAME  # pro only: the persona's sender_name
     user_name: str = DEFAULT_USER_NAME  # pro only: the user's sender_name
+    thinking: str = THINK_ADAPTIVE  # sent only to a model that can turn it off
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "messages", tuple(self.messages))
@@ -92,9 +125,17 @@ class ChatRequest:
                                   got=self.max_tokens)
         if not self.messages or self.messages[-1].role != USER:
             raise ValidationError("messages", "not_last_user")
-        if not self.messages[-1].content.strip():
+        if not self.messages[-1].content.strip() and not self.messages[-1].images:
             raise ValidationError("messages", "empty")
         check_text("system", self.system)
+        if self.thinking not in THINKING:
+            raise ValidationError("thinking", "one_of", allowed=THINKING, got=self.thinking)
+        spec = spec_for(self.model)
+        if self.thinking == THINK_OFF and spec.thinking == THINKING_ALWAYS:
+            raise ValidationError("thinking", "thinking_fixed", model=self.model)
+        if any(m.images for m in self.messages) and (not spec.images or self.api == PRO):
+            # Refused here, before anything is sent, rather than as MiniMax's 2013.
+            raise ValidationError("messages", "no_images", model=self.model, api=self.api)
         if self.api == PRO:
             for name, value in (("bot_name", self.bot_name), ("user_name", self.user_name)):
                 check_text(name, value)
@@ -112,6 +153,17 @@ class Usage:
     completion_tokens: int = 0
     reasoning_tokens: int = 0
     total_tokens: int = 0
+    cached_tokens: int = 0  # prompt tokens read from MiniMax's cache (cheaper)
+    cache_write_tokens: int = 0  # prompt tokens written to it (Anthropic-compatible only)
+
+    def merged(self, later: "Usage") -> "Usage":
+        """This usage updated by a later report: the later one's non-zero counts win, and the
+        total is at least prompt + completion (Anthropic reports the two in separate events)."""
+        values = {name: getattr(later, name) or getattr(self, name)
+                  for name in self.__dataclass_fields__}
+        values["total_tokens"] = max(values["total_tokens"],
+                                     values["prompt_tokens"] + values["completion_tokens"])
+        return Usage(**values)
 
 
 @dataclass(frozen=True)
@@ -126,6 +178,15 @@ class Piece:
     usage: Usage | None = None
     full_content: str | None = None
     sensitive: bool = False
+    # The OpenAI-compatible endpoint's `reasoning_details`: their text so far (MiniMax's
+    # examples treat it as cumulative) and the entries as sent, to send back next turn.
+    reasoning_total: str | None = None
+    details: tuple[JSON, ...] | None = None
+    # Anthropic-compatible: a content block starting (its `content_block_start` object), a
+    # piece of the open thinking block's signature, or the whole content of a reply body.
+    block: JSON | None = None
+    signature: str = ""
+    blocks: tuple[JSON, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,23 @@ def test_invalid_request_exits_2_and_sends_nothing(emu, args, needle):
 def test_missing_key_exits_2(emu):
     done = cli(emu, "hi", key="")
     assert done.returncode == 2 and "MINIMAX_API_KEY" in done.stderr
+
+
+@pytest.mark.parametrize("api, path", [("openai", "/v1/chat/completions"),
+                                       ("anthropic", "/anthropic/v1/messages")])
+def test_the_compatible_endpoints_with_thinking_on_and_off(emu, api, path):
+    done = cli(emu, "--api", api, "--reasoning", "你好")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("你好！这是 MiniMax 模拟器") and "- API: " + api in done.stdout
+    assert done.stderr.startswith("用户说「你好」")  # the thinking, apart from the answer
+    assert emu.requests[-1].path == path and emu.requests[-1].body["model"] == "MiniMax-M3"
+    off = cli(emu, "--api", api, "--thinking", "off", "--reasoning", "你好")
+    assert off.returncode == 0 and off.stderr == ""
+    assert emu.requests[-1].body["thinking"] == {"type": "disabled"}
+
+
+def test_thinking_off_for_a_model_that_always_thinks_is_refused_before_sending(emu):
+    sent = len(emu.requests)
+    done = cli(emu, "--model", "MiniMax-M2.7", "--thinking", "off", "hi")
+    assert done.returncode == 2 and len(emu.requests) == sent
+    assert done.stderr == "error: MiniMax-M2.7 always thinks; its thinking cannot be turned off\n"

@@ -30,7 +30,7 @@ TABLE = {
     1001: APITimeoutError, 1002: RateLimitError, 1004: AuthenticationError, 1008: QuotaError,
     1026: ContentFilteredError, 1027: ContentFilteredError, 1039: ContextTooLongError,
     1041: RateLimitError, 1042: BadRequestError, 2013: BadRequestError, 2045: RateLimitError,
-    2049: AuthenticationError, 2056: QuotaError, 2061: BadRequestError,
+    2049: AuthenticationError, 2056: QuotaError, 2061: BadRequestError, 2064: ServerError,
 }
 
 

@@ -30,7 +30,7 @@ def request(**kw):
     ("max_tokens", 0, "max_tokens must be a whole number from 1 to 131072 for MiniMax-M2.7 (got 0)"),
     ("max_tokens", 200000, "from 1 to 131072"),
     ("max_tokens", 2.5, "whole number"),
-    ("api", "v3", "api must be one of ('v2', 'pro')"),
+    ("api", "v3", "api must be one of ('v2', 'pro', 'openai', 'anthropic')"),
     ("model", " ", "choose a model"),
     ("messages", (Message("user", "  "),), "the message is empty"),
     ("messages", (), "must end with a user message"),

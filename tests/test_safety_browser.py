@@ -213,5 +213,5 @@ def test_no_key_in_any_page_response_stream_error_or_log(browser, keyed_app, emu
     lines = [line for line in log.splitlines() if "reply session=" in line]
     assert len(lines) >= 6, log[-3000:]
     assert re.search(r"outcome=auth .*code=2049 .*trace_id=[0-9a-f]{8}", log), lines
-    assert re.search(r"model=MiniMax-M2\.\S* outcome=ok ttft=\d+\.\d+s .*tokens=\d+", log), lines
+    assert re.search(r"model=MiniMax-M3 outcome=ok ttft=\d+\.\d+s .*tokens=\d+", log), lines
     assert "hello" not in "\n".join(lines)  # what visitors write stays out of the log

@@ -6,14 +6,15 @@ import sys
 
 from .faults import FaultSyntaxError
 from .runner import Emulator
-from .server import PRO_PATH, V2_PATH
+from .server import ANTHROPIC_PATH, OPENAI_PATH, PRO_PATH, V2_PATH
 from .state import EmulatorConfig
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m minimax_backend.emulator",
-        description="Serve a local emulator of MiniMax's chatcompletion_v2 and chatcompletion_pro.")
+        description="Serve a local emulator of MiniMax's chat APIs: chatcompletion_v2, "
+                    "chatcompletion_pro and the OpenAI- and Anthropic-compatible endpoints.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8300, help="0 picks a free port (default 8300)")
     parser.add_argument("--api-key", dest="api_keys", action="extend", nargs="+", default=[],
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     def ready(url: str) -> None:
         print(f"MiniMax emulator serving on {url}", flush=True)
         print(f"  POST {url}{V2_PATH}", flush=True)
+        print(f"  POST {url}{OPENAI_PATH}      (openai SDK: base_url={url}/v1)", flush=True)
+        print(f"  POST {url}{ANTHROPIC_PATH}   (anthropic SDK: base_url={url}/anthropic)", flush=True)
         print(f"  POST {url}{PRO_PATH}?GroupId=<digits>   (Ctrl+C stops)", flush=True)
 
     try:

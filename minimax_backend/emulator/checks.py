@@ -9,7 +9,8 @@ import json
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..models import PRO, V2, spec_for
+from ..models import ANTHROPIC, PRO, V2, spec_for
+from .images import SeenImage, from_url
 
 # status_msg texts as MiniMax words them (or close to it) for injected errors.
 STATUS_MESSAGES = {
@@ -31,11 +32,13 @@ STATUS_MESSAGES = {
     2049: "invalid api key",
     2056: "usage limit exceeded",
     2061: "your current token plan not support model",
+    2064: "The server cluster is currently under high load. Please retry after a short wait "
+          "and thank you for your patience.",
 }
 
 _V2_FIELDS = {"model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens",
               "temperature", "top_p", "tool_choice", "tools", "mask_sensitive_info",
-              "response_format", "reasoning_split", "n"}
+              "response_format", "reasoning_split", "n", "thinking"}
 _PRO_FIELDS = {"model", "messages", "bot_setting", "reply_constraints", "stream", "tokens_to_generate",
                "temperature", "top_p", "mask_sensitive_info", "sample_messages", "plugins",
                "functions", "function_call", "skip_info_mask"}
@@ -77,6 +80,11 @@ class Call:
     mask: bool = False
     bot_name: str = ""  # pro: who answers
     warning: str = ""  # status_msg for a status_code-0 warning
+    thinking: bool = True  # False when `thinking: disabled` reached a model that can stop
+    split: bool = False  # OpenAI-compatible `reasoning_split`: thinking apart from content
+    images: tuple[SeenImage, ...] = ()  # the last user message's images
+    thinking_returned: int = 0  # earlier thinking sent back (Anthropic blocks, details)
+    cached_chars: int = 0  # prompt characters before the last user turn: the "cached" prefix
 
 
 def check_access(api: str, headers: Mapping[str, str], query: Mapping[str, str],
@@ -84,6 +92,8 @@ def check_access(api: str, headers: Mapping[str, str], query: Mapping[str, str],
     """Auth and GroupId, checked before the body like the real gateway does."""
     scheme, _, token = headers.get("authorization", "").strip().partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
+    if api == ANTHROPIC and not token:  # the anthropic SDK sends its key as X-Api-Key
+        token = headers.get("x-api-key", "").strip()
     if not token:
         raise Rejected(1004, "cookie is missing, log in again")
     if api_keys and token not in api_keys:
@@ -108,32 +118,32 @@ def parse_body(raw: bytes) -> dict:
     return body
 
 
-def _invalid(detail: str) -> Rejected:
+def invalid(detail: str) -> Rejected:
     return Rejected(2013, f"invalid params, {detail}")
 
 
-def _unit(body: dict, name: str) -> float | None:
+def unit(body: dict, name: str) -> float | None:
     value = body.get(name)
     if value is None:
         return None
     # (0, 1]: MiniMax rejects 0, unlike OpenAI's [0, 2].
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise _invalid(f"{name} must be in (0, 1], got {value!r}")
+        raise invalid(f"{name} must be in (0, 1], got {value!r}")
     return float(value)
 
 
-def _budget(body: dict, names: tuple[str, ...], default: int) -> tuple[int, bool]:
+def budget(body: dict, names: tuple[str, ...], default: int) -> tuple[int, bool]:
     for name in names:
         value = body.get(name)
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _invalid(f"{name} must be an integer of at least 1, got {value!r}")
+            raise invalid(f"{name} must be an integer of at least 1, got {value!r}")
         return value, True
     return default, False
 
 
-def _text(content: object) -> str:
+def text_of(content: object) -> str:
     """The text of a v2 content: a string or a list of {type: "text"} parts."""
     if isinstance(content, str):
         return content
@@ -143,90 +153,120 @@ def _text(content: object) -> str:
     return ""
 
 
-def _warning(body: dict, known: set[str]) -> str:
+def warning_for(body: dict, known: set[str]) -> str:
     # MiniMax decodes with Go's DisallowUnknownFields but still serves the call.
     unknown = [name for name in body if name not in known]
     return f'Invalid parameters detected, json: unknown field "{unknown[0]}"' if unknown else ""
 
 
-def _model(body: dict, api: str) -> str:
+def model_of(body: dict, api: str) -> str:
     model = body.get("model")
     if not isinstance(model, str) or not model.strip():
-        raise _invalid("model is required")
+        raise invalid("model is required")
     # The docs list each API's models; which code MiniMax gives a known model on the other
     # API is not documented, so this answers as for any invalid parameter.
     if api not in spec_for(model).apis:
-        raise _invalid(f"model {model} is not supported by chatcompletion_{api}")
+        raise invalid(f"model {model} is not supported by chatcompletion_{api}")
     return model
 
 
-def _messages(body: dict) -> list:
+def messages_of(body: dict) -> list:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
-        raise _invalid("messages is empty")
+        raise invalid("messages is empty")
     if not all(isinstance(m, dict) for m in messages):
-        raise _invalid("each message must be an object")
+        raise invalid("each message must be an object")
     return messages
 
 
+def thinking_of(body: dict, model: str) -> bool:
+    """Whether the reply may think: `thinking: {"type": "disabled"}` stops a model that can
+    stop (MiniMax-M3); MiniMax ignores it for one that always thinks."""
+    thinking = body.get("thinking")
+    if thinking is None:
+        return True
+    kind = thinking.get("type") if isinstance(thinking, dict) else None
+    if kind not in ("adaptive", "disabled", "enabled"):
+        raise invalid('thinking.type must be "adaptive" or "disabled"')
+    return kind != "disabled" or not spec_for(model).thinking_switch
+
+
+def images_of(model: str, parts: list[SeenImage]) -> tuple[SeenImage, ...]:
+    """The images of a request, refused as MiniMax does for a model without image input."""
+    if parts and not spec_for(model).images:
+        raise invalid(f"model {model} does not support image input")
+    return tuple(parts)
+
+
+def url_images(content: object) -> list[SeenImage]:
+    """The `image_url` parts of an OpenAI-style content list."""
+    if not isinstance(content, list):
+        return []
+    return [from_url(p["image_url"].get("url", "")) for p in content if isinstance(p, dict)
+            and p.get("type") == "image_url" and isinstance(p.get("image_url"), dict)]
+
+
 def check_call(api: str, body: dict) -> Call:
-    """Validate a request body of either API; raise Rejected(2013, ...) naming the field."""
+    """Validate a v2 or pro request body; raise Rejected(2013, ...) naming the field.
+    (The compatible endpoints' bodies: `checks_compat.check_compat`.)"""
     return _check_pro(body) if api == PRO else _check_v2(body)
 
 
 def _check_v2(body: dict) -> Call:
-    model, messages = _model(body, V2), _messages(body)
+    model, messages = model_of(body, V2), messages_of(body)
     for i, message in enumerate(messages):
         if message.get("role") not in _V2_ROLES:
-            raise _invalid(f"messages[{i}].role must be one of {'|'.join(_V2_ROLES)}")
+            raise invalid(f"messages[{i}].role must be one of {'|'.join(_V2_ROLES)}")
     if body.get("tool_choice") not in (None, "none", "auto"):
-        raise _invalid('tool_choice must be "none" or "auto"')
-    temperature, top_p = _unit(body, "temperature"), _unit(body, "top_p")
-    budget, sent = _budget(body, ("max_tokens", "max_completion_tokens"),
+        raise invalid('tool_choice must be "none" or "auto"')
+    temperature, top_p = unit(body, "temperature"), unit(body, "top_p")
+    tokens, sent = budget(body, ("max_tokens", "max_completion_tokens"),
                            spec_for(model).default_max_tokens)
-    texts = [_text(m.get("content")) for m in messages]
+    texts = [text_of(m.get("content")) for m in messages]
     users = [t for m, t in zip(messages, texts) if m["role"] == "user"]
+    last: dict = next((m for m in reversed(messages) if m["role"] == "user"), {})
     options = body.get("stream_options")
     return Call(
         api=V2, model=model, stream=body.get("stream") is True, temperature=temperature,
-        top_p=top_p, max_tokens=budget, max_tokens_sent=sent,
+        top_p=top_p, max_tokens=tokens, max_tokens_sent=sent,
         system="\n".join(t for m, t in zip(messages, texts) if m["role"] == "system"),
         last_user=users[-1] if users else "", message_count=len(messages),
         prompt_chars=sum(map(len, texts)),
         include_usage=isinstance(options, dict) and options.get("include_usage") is True,
-        mask=body.get("mask_sensitive_info") is True, warning=_warning(body, _V2_FIELDS))
+        mask=body.get("mask_sensitive_info") is True, warning=warning_for(body, _V2_FIELDS),
+        thinking=thinking_of(body, model), images=images_of(model, url_images(last.get("content"))))
 
 
 def _check_pro(body: dict) -> Call:
-    model, messages = _model(body, PRO), _messages(body)
+    model, messages = model_of(body, PRO), messages_of(body)
     for i, message in enumerate(messages):
         name = message.get("sender_name")
         if not isinstance(name, str) or not name:
-            raise _invalid(f"messages[{i}].sender_name is required")
+            raise invalid(f"messages[{i}].sender_name is required")
         if message.get("sender_type") not in SENDER_TYPES:
-            raise _invalid(f"messages[{i}].sender_type must be one of {', '.join(SENDER_TYPES)}")
+            raise invalid(f"messages[{i}].sender_type must be one of {', '.join(SENDER_TYPES)}")
     bots = body.get("bot_setting")
     if not isinstance(bots, list) or not bots or not all(
             isinstance(b, dict) and isinstance(b.get("bot_name"), str)
             and isinstance(b.get("content"), str) for b in bots):
-        raise _invalid("bot_setting is required: a list of {bot_name, content}")
+        raise invalid("bot_setting is required: a list of {bot_name, content}")
     constraints = body.get("reply_constraints")
     if not isinstance(constraints, dict):
-        raise _invalid("reply_constraints is required")
+        raise invalid("reply_constraints is required")
     if constraints.get("sender_type") != "BOT":
-        raise _invalid("reply_constraints.sender_type must be BOT")
+        raise invalid("reply_constraints.sender_type must be BOT")
     persona = {b["bot_name"]: b["content"] for b in bots}
     bot_name = constraints.get("sender_name")
     if bot_name not in persona:
-        raise _invalid("reply_constraints.sender_name must be one of the bot_setting bot_name values")
-    temperature, top_p = _unit(body, "temperature"), _unit(body, "top_p")
-    budget, sent = _budget(body, ("tokens_to_generate",), PRO_DEFAULT_TOKENS)
+        raise invalid("reply_constraints.sender_name must be one of the bot_setting bot_name values")
+    temperature, top_p = unit(body, "temperature"), unit(body, "top_p")
+    tokens, sent = budget(body, ("tokens_to_generate",), PRO_DEFAULT_TOKENS)
     texts = [m.get("text") if isinstance(m.get("text"), str) else "" for m in messages]
     users = [t for m, t in zip(messages, texts) if m.get("sender_type") == "USER"]
     return Call(
         api=PRO, model=model, stream=body.get("stream") is True, temperature=temperature,
-        top_p=top_p, max_tokens=budget, max_tokens_sent=sent, system=persona[bot_name],
+        top_p=top_p, max_tokens=tokens, max_tokens_sent=sent, system=persona[bot_name],
         last_user=users[-1] if users else "", message_count=len(messages),
         prompt_chars=sum(map(len, texts)) + sum(map(len, persona.values())),
         mask=body.get("mask_sensitive_info") is not False, bot_name=bot_name,
-        warning=_warning(body, _PRO_FIELDS))
+        warning=warning_for(body, _PRO_FIELDS))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import PRO, REASONING_FIELD, REASONING_INLINE, REASONING_NONE, spec_for
+from ..models import (ANTHROPIC, OPENAI, PRO, REASONING_FIELD, REASONING_INLINE, REASONING_NONE,
+                      V2, spec_for)
 from .checks import Call
 
 CHUNK_CHARS = 4  # <think> (7 chars) and </think> (8) never fit in one chunk: they arrive split
@@ -23,10 +24,11 @@ class Reply:
     """What one request gets back, already cut into the chunks the stream will carry."""
 
     content: tuple[str, ...]  # M2's <think>…</think> prefix included
-    reasoning: tuple[str, ...] = ()  # M1's reasoning_content chunks
+    reasoning: tuple[str, ...] = ()  # thinking apart from content (M1, reasoning_split, Anthropic)
     finish_reason: str = "stop"
     prompt_tokens: int = 1
     thinking_chunks: int = 0  # chunks that are thinking (M1 field or M2 inline)
+    cached_tokens: int = 0  # prompt tokens counted as read from MiniMax's cache
 
     @property
     def text(self) -> str:
@@ -76,6 +78,7 @@ def answer_text(call: Call) -> str:
         f"- 最大 token / max tokens: {budget}",
         f"- 系统提示 / system prompt: {system}",
         f"- 消息数 / messages: {call.message_count}",
+        *_extra_lines(call),
         "",
         "Markdown 示例 / sample:",
         "1. **粗体 bold** 和 *斜体 italic*",
@@ -89,6 +92,31 @@ def answer_text(call: Call) -> str:
     text = "\n".join(lines)
     # chatcompletion_pro masks e-mails (and more) unless mask_sensitive_info is false.
     return _EMAIL.sub("***", text) if call.mask else text
+
+
+def _extra_lines(call: Call) -> list[str]:
+    """Lines only some requests get, so older replies stay byte for byte the same."""
+    lines = []
+    if call.images:
+        seen = ", ".join(image.describe() for image in call.images)
+        lines.append(f"- 图片 / images: {len(call.images)} ({seen})")
+    if call.thinking_returned:
+        lines.append(f"- 回传的思考 / thinking sent back: {call.thinking_returned}")
+    return lines
+
+
+def reasoning_style(call: Call) -> str:
+    """How this reply carries its thinking: inline `<think>`, apart (a field, details or
+    blocks), or not at all. Only models the catalogue knows to think do, and not when asked
+    to stop (a model that can)."""
+    spec = spec_for(call.model)
+    if call.api == PRO or not call.thinking or not spec.known or spec.reasoning == REASONING_NONE:
+        return REASONING_NONE
+    if call.api == V2:
+        return spec.reasoning
+    if call.api == OPENAI:
+        return REASONING_FIELD if call.split else REASONING_INLINE
+    return REASONING_FIELD if call.api == ANTHROPIC else REASONING_NONE
 
 
 def thinking_text(call: Call) -> str:
@@ -116,10 +144,11 @@ def compose_reply(call: Call, *, chunk_chars: int | None = None, chunks: int | N
                   soft_block: str | None = None) -> Reply:
     """The reply for a request, cut to its token budget (finish_reason "length" if cut)."""
     size = chunk_chars or CHUNK_CHARS
-    style = REASONING_NONE if call.api == PRO else spec_for(call.model).reasoning
+    style = reasoning_style(call)
     prompt_tokens = max(1, (call.prompt_chars + 1) // 2)
+    cached = min(prompt_tokens, call.cached_chars // 2)
     if soft_block == "input":  # flagged input: MiniMax answers nothing
-        return Reply(content=(), prompt_tokens=prompt_tokens)
+        return Reply(content=(), prompt_tokens=prompt_tokens, cached_tokens=cached)
     answer = answer_text(call)
     thinking = thinking_text(call) if style != REASONING_NONE else ""
     reasoning: tuple[str, ...] = ()
@@ -148,4 +177,4 @@ def compose_reply(call: Call, *, chunk_chars: int | None = None, chunks: int | N
     else:
         think_chunks = min(think_chunks, len(content))
     return Reply(content=content, reasoning=reasoning, finish_reason=finish,
-                 prompt_tokens=prompt_tokens, thinking_chunks=think_chunks)
+                 prompt_tokens=prompt_tokens, thinking_chunks=think_chunks, cached_tokens=cached)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator, Union
 
-from ..models import PRO
+from ..models import ANTHROPIC, OPENAI, PRO
+from . import frames_anthropic, frames_openai
 from .faults import Faults
 from .frames import Envelope, dumps, pro_final, pro_piece, v2_completion, v2_delta, v2_usage_tail
 from .replies import Reply
@@ -49,6 +50,12 @@ Step = Union[Write, Pause, Stall, Drop]
 
 
 def _pieces(api: str, env: Envelope, reply: Reply) -> Iterator[dict]:
+    if api == OPENAI:
+        yield from frames_openai.pieces(env, reply)
+        return
+    if api == ANTHROPIC:
+        yield from frames_anthropic.stream_events(env, reply)
+        return
     if api == PRO:
         for text in reply.content:
             yield pro_piece(env, text)
@@ -59,8 +66,15 @@ def _pieces(api: str, env: Envelope, reply: Reply) -> Iterator[dict]:
         yield v2_delta(env, text)
 
 
-def chat_events(api: str, env: Envelope, reply: Reply, *, include_usage: bool = False) -> Iterator[dict]:
+def chat_events(api: str, env: Envelope, reply: Reply, *, include_usage: bool = False
+                ) -> Iterator[dict | str]:
     """Every frame of a successful stream, in order."""
+    if api == OPENAI:
+        yield from frames_openai.stream_events(env, reply, include_usage=include_usage)
+        return
+    if api == ANTHROPIC:
+        yield from frames_anthropic.stream_events(env, reply)
+        return
     if api == PRO:
         yield from _pieces(api, env, reply)
         # The final event repeats the whole text; a client must not append it.
@@ -100,10 +114,12 @@ def _writes(data: bytes, cuts: Iterable[int]) -> Iterator[Step]:
     yield Write(data[start:])
 
 
-def _event(payload: dict | str, faults: Faults) -> Iterator[Step]:
+def _event(payload: dict | str, faults: Faults, named: bool = False) -> Iterator[Step]:
     sep = "\r\n" if faults.crlf else "\n"
     text = payload if isinstance(payload, str) else dumps(payload)
-    data = f"data: {text}{sep}{sep}".encode()
+    # Anthropic's stream names each event after its type; the anthropic SDK skips nameless ones.
+    name = f"event: {payload.get('type')}{sep}" if named and isinstance(payload, dict) else ""
+    data = f"{name}data: {text}{sep}{sep}".encode()
     cuts = []
     if faults.utf8_split and (cut := _utf8_cut(data)) is not None:
         cuts.append(cut)
@@ -112,8 +128,10 @@ def _event(payload: dict | str, faults: Faults) -> Iterator[Step]:
     return _writes(data, cuts)
 
 
-def sse_steps(events: Iterable[dict | str], faults: Faults, interval: float) -> Iterator[Step]:
-    """The wire script of an event stream; "after n" directives count data events sent."""
+def sse_steps(events: Iterable[dict | str], faults: Faults, interval: float, *,
+              named: bool = False) -> Iterator[Step]:
+    """The wire script of an event stream; "after n" directives count data events sent.
+    `named`: each event gets an `event:` line with its type (Anthropic's stream)."""
     sep = "\r\n" if faults.crlf else "\n"
     sent = 0
     for event in events:
@@ -128,7 +146,7 @@ def sse_steps(events: Iterable[dict | str], faults: Faults, interval: float) -> 
             yield from _event(MALFORMED, faults)
         if faults.comments and sent:
             yield Write(f": ping{sep}{sep}".encode())
-        yield from _event(event, faults)
+        yield from _event(event, faults, named)
         sent += 1
     # A directive counting past the end of the stream fires just before it would close.
     if faults.stall_after is not None and faults.stall_after >= sent:

@@ -1,7 +1,9 @@
-"""The emulator's HTTP face: MiniMax's two chat endpoints, plus a queue for one-shot faults.
+"""The emulator's HTTP face: MiniMax's four chat endpoints, plus a queue for one-shot faults.
 
 A chat request goes: record it → pick its faults → (injected HTTP error | injected business
-error | real checks) → the reply, as one JSON body or an event stream.
+error | real checks) → the reply, as one JSON body or an event stream. v2 and pro refuse in
+an HTTP-200 body (or a stream's only event); the OpenAI- and Anthropic-compatible endpoints
+with a real HTTP status and an error object (compat_errors.py).
 """
 from __future__ import annotations
 
@@ -16,17 +18,23 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import codec_pro, codec_v2
-from ..models import PRO, REASONING_NONE, V2, spec_for
+from .. import codec_anthropic, codec_openai, codec_pro, codec_v2
+from ..models import ANTHROPIC, OPENAI, PRO, REASONING_NONE, V2
+from . import frames_anthropic, frames_openai
 from .checks import Rejected, check_access, check_call, parse_body, status_message
+from .checks_compat import check_compat
+from .compat_errors import error_object, status_of
 from .faults import HEADER, Faults, FaultSyntaxError
 from .frames import Envelope, dumps, error_body, http_error_page, new_id, pro_final, v2_completion
-from .replies import compose_reply
+from .replies import compose_reply, reasoning_style
 from .response import ScriptedResponse
 from .script import body_steps, chat_events, failing_events, sse_steps
 from .state import EmulatorState, RecordedRequest
 
 V2_PATH, PRO_PATH = codec_v2.PATH, codec_pro.PATH
+OPENAI_PATH, ANTHROPIC_PATH = codec_openai.PATH, codec_anthropic.PATH
+COMPAT = (OPENAI, ANTHROPIC)
+PATHS = {V2: V2_PATH, PRO: PRO_PATH, OPENAI: OPENAI_PATH, ANTHROPIC: ANTHROPIC_PATH}
 FAULTS_PATH = "/_emulator/faults"
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -53,9 +61,19 @@ class _Out:
         headers = [("Content-Length", str(len(data))), *extra]
         return self._send(status, content_type, body_steps(data, self.faults), headers)
 
-    def stream(self, events) -> ScriptedResponse:
-        return self._send(200, "text/event-stream", sse_steps(events, self.faults, self.interval),
-                          [("Cache-Control", "no-cache")])
+    def stream(self, events, api: str = V2) -> ScriptedResponse:
+        steps = sse_steps(events, self.faults, self.interval, named=api == ANTHROPIC)
+        return self._send(200, "text/event-stream", steps, [("Cache-Control", "no-cache")])
+
+    def refusal(self, api: str, payload: dict, code: int, stream: bool) -> ScriptedResponse:
+        """A business error as each dialect sends it: compatible endpoints with the code's
+        HTTP status (or, asked with where=stream, as a stream's only event)."""
+        if api in COMPAT:
+            if stream and self.faults.where == "stream":
+                return self.stream([payload], api)
+            return self.body(payload, status_of(code))
+        return self.body(payload) if not stream or self.faults.where == "body" \
+            else self.stream([payload], api)
 
 
 def _http_fault(out: _Out, api: str, env: Envelope) -> ScriptedResponse:
@@ -73,15 +91,23 @@ def _http_fault(out: _Out, api: str, env: Envelope) -> ScriptedResponse:
         return out.body(f"{status} {phrase}\n", status, TEXT_TYPE, extra)
     if faults.error is not None:
         payload = _injected_error(api, env, faults)
+    elif api in COMPAT:
+        payload = error_object(api, env.id, None, phrase, status=status)
     else:
         payload = {"error": {"code": status, "message": f"{phrase} (MiniMax emulator)"}}
     return out.body(payload, status, extra=extra)
 
 
+def _error(api: str, env: Envelope, code: int, message: str, minimal: bool = False) -> dict:
+    if api in COMPAT:
+        return error_object(api, env.id, code, message, minimal=minimal)
+    return error_body(api, env, code, message, minimal=minimal)
+
+
 def _injected_error(api: str, env: Envelope, faults: Faults) -> dict:
     # With echo_auth the trace id, and so the envelope's id, is the request's key.
     message = status_message(faults.error) if faults.echo_auth is None else _echoed(faults, env.id)
-    return error_body(api, env, faults.error, message, minimal=faults.minimal)
+    return _error(api, env, faults.error, message, faults.minimal)
 
 
 def _echoed(faults: Faults, key: str) -> str:
@@ -119,28 +145,39 @@ async def _chat(state: EmulatorState, api: str, request: Request):
     if faults.http is not None:
         return _http_fault(out, api, bare)
     if faults.error is not None and not (stream and faults.after):
-        payload = _injected_error(api, bare, faults)
-        return out.body(payload) if not stream or faults.where == "body" else out.stream([payload])
+        return out.refusal(api, _injected_error(api, bare, faults), faults.error, stream)
     try:
         check_access(api, request.headers, query, state.config.api_keys, state.config.group_id)
-        call = check_call(api, parse_body(raw))
+        body = parse_body(raw)
+        call = check_compat(api, body) if api in COMPAT else check_call(api, body)
     except Rejected as refused:
-        # A streamed request hears of a refusal in its first and only event.
-        payload = error_body(api, bare, refused.code, refused.message)
+        # v2 and pro: a streamed request hears of a refusal in its first and only event.
+        payload = _error(api, bare, refused.code, refused.message)
+        if api in COMPAT:
+            return out.body(payload, status_of(refused.code))
         return out.stream([payload]) if stream else out.body(payload)
     reply = compose_reply(call, chunk_chars=faults.chunk_chars, chunks=faults.chunks,
                           soft_block=faults.soft_block)
     env = Envelope.fresh(
         call.model, id=trace_id, warning=call.warning, bot_name=call.bot_name,
         input_sensitive=faults.soft_block == "input", output_sensitive=faults.soft_block == "output",
-        thinking=api == V2 and spec_for(call.model).reasoning != REASONING_NONE,
+        thinking=api in (V2, OPENAI) and reasoning_style(call) != REASONING_NONE,
         role="" if faults.role_empty else "assistant")
     if not call.stream:
-        return out.body(v2_completion(env, reply) if api == V2 else pro_final(env, reply))
+        return out.body(_whole(api, env, reply, call.split))
     if faults.error is not None:  # after=n: part of the answer, then the error event
         error = _injected_error(api, env, faults)
-        return out.stream(failing_events(api, env, reply, faults.after, error))
-    return out.stream(chat_events(api, env, reply, include_usage=call.include_usage))
+        return out.stream(failing_events(api, env, reply, faults.after, error), api)
+    return out.stream(chat_events(api, env, reply, include_usage=call.include_usage), api)
+
+
+def _whole(api: str, env: Envelope, reply, split: bool) -> dict:
+    """A non-streaming reply body in the dialect's shape."""
+    if api == OPENAI:
+        return frames_openai.completion(env, reply, split)
+    if api == ANTHROPIC:
+        return frames_anthropic.message(env, reply)
+    return v2_completion(env, reply) if api == V2 else pro_final(env, reply)
 
 
 async def _queue_fault(state: EmulatorState, request: Request):
@@ -189,15 +226,14 @@ def build_app(state: EmulatorState) -> Starlette:
         state.stopping = asyncio.Event()
         yield
 
-    async def v2(request: Request):
-        return await _chat(state, V2, request)
-
-    async def pro(request: Request):
-        return await _chat(state, PRO, request)
+    def chat(api: str):
+        async def endpoint(request: Request):
+            return await _chat(state, api, request)
+        return endpoint
 
     async def faults(request: Request):
         return await _queue_fault(state, request)
 
-    routes = [Route(V2_PATH, v2, methods=["POST"]), Route(PRO_PATH, pro, methods=["POST"]),
-              Route(FAULTS_PATH, faults, methods=["POST", "DELETE"])]
+    routes = [Route(path, chat(api), methods=["POST"]) for api, path in PATHS.items()]
+    routes.append(Route(FAULTS_PATH, faults, methods=["POST", "DELETE"]))
     return Starlette(routes=routes, middleware=[Middleware(_TraceIds)], lifespan=lifespan)

@@ -106,6 +106,15 @@ REFUSALS: dict[str, Words] = {
     "digits": {EN: "{field} must be digits", ZH: "{field} 必须是数字"},
     "missing_key": {EN: "no MiniMax API key: set {field}", ZH: "未设置 MiniMax API Key：请设置 {field}"},
     "needs_group_id": {EN: "the pro API needs your GroupId: set {field}", ZH: "pro 接口需要 GroupId：请设置 {field}"},
+    "image_type": {EN: "images must be one of {allowed} (got {got!r})",
+                   ZH: "图片格式必须是 {allowed} 之一（当前为 {got!r}）"},
+    "image_empty": {EN: "an image is empty", ZH: "有一张图片是空的"},
+    "image_role": {EN: "only a user message can carry images", ZH: "只有用户消息可以附带图片"},
+    "no_images": {EN: "{model} does not take images on the {api} API; remove the images or choose "
+                      "a model that takes them",
+                  ZH: "{model} 在 {api} 接口上不支持图片输入：请移除图片，或换用支持图片的模型"},
+    "thinking_fixed": {EN: "{model} always thinks; its thinking cannot be turned off",
+                       ZH: "{model} 总是会先思考，无法关闭思考"},
     # the page's fields
     "not_a_number": {EN: "{field} must be a number", ZH: "{field} 必须是数字"},
     "not_whole": {EN: "{field} must be a whole number", ZH: "{field} 必须是整数"},
