@@ -52,7 +52,7 @@ QUEUE_SIZE = 256
 MAX_FILE_SIZE = "2mb"  # the only upload is a chat import (ui/conversations/export.py MAX_FILE_BYTES)
 
 # The delimiters models actually write; `$$` must come before `$`.
-LATEX_DELIMITERS = [
+LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "$$", "right": "$$", "display": True},
     {"left": "$", "right": "$", "display": False},
     {"left": "\\(", "right": "\\)", "display": False},

@@ -4,16 +4,25 @@ from __future__ import annotations
 import http.client
 import json
 import random
-from typing import Callable, Iterator, Protocol
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import requests
 import urllib3
 
 from .cancel import CancellableAdapter, CancelToken
 from .dialects import CODECS, Codec
-from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, ResponseFormatError,
-                     RETRYABLE_CODES, ValidationError, check_body, error_for_http,
-                     summarize_body)
+from .errors import (
+    RETRYABLE_CODES,
+    APIConnectionError,
+    APITimeoutError,
+    MiniMaxError,
+    ResponseFormatError,
+    ValidationError,
+    check_body,
+    error_for_http,
+    summarize_body,
+)
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
 from .settings import Settings

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import Any
 
 
 class MiniMaxError(Exception):
@@ -199,7 +200,7 @@ ERROR_TYPES: dict[str, type[MiniMaxError]] = {
 _TRAILING_CODES = re.compile(r"(?:\s*\((\d{3,4})\))+\s*$")
 
 
-def _error_object(obj: dict, http_status: int | None, trace_id: str) -> MiniMaxError | None:
+def _error_object(obj: dict[str, Any], http_status: int | None, trace_id: str) -> MiniMaxError | None:
     """The error an `{"type": "error", "error": {...}}` object (or a bare `error` object, as
     some streams send it) stands for; None if `obj` is not one."""
     detail = obj.get("error")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .errors import MiniMaxError, ValidationError
 from .models import APIS, PRO, THINKING_ALWAYS, spec_for
@@ -156,7 +156,7 @@ class Usage:
     cached_tokens: int = 0  # prompt tokens read from MiniMax's cache (cheaper)
     cache_write_tokens: int = 0  # prompt tokens written to it (Anthropic-compatible only)
 
-    def merged(self, later: "Usage") -> "Usage":
+    def merged(self, later: Usage) -> Usage:
         """This usage updated by a later report: the later one's non-zero counts win, and the
         total is at least prompt + completion (Anthropic reports the two in separate events)."""
         values = {name: getattr(later, name) or getattr(self, name)
@@ -230,7 +230,7 @@ class Retrying:
     error: MiniMaxError
 
 
-StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish, Retrying]
+StreamEvent = TextDelta | ReasoningDelta | Usage | Finish | Retrying
 
 
 @dataclass(frozen=True)

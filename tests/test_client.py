@@ -284,7 +284,7 @@ def test_closing_the_generator_closes_the_connection():
             while conn.recv(65536):  # the request body may still be arriving: drain it
                 pass
             hung_up.set()
-        except socket.timeout:
+        except TimeoutError:
             pass
         except OSError:
             hung_up.set()  # a reset is a hang-up too

@@ -91,7 +91,7 @@ def test_gradios_printed_tracebacks_reach_the_log_as_one_line(caplog):
     [record] = caplog.records  # named for the caller, with the exception for the Redactor
     assert record.name == __name__ and record.getMessage().startswith("request failed")
     # (folded into the line already if an earlier test installed the Redactor)
-    assert record.exc_info and record.exc_info[0] is KeyError \
+    assert (record.exc_info and record.exc_info[0] is KeyError) \
         or record.getMessage() == "request failed | KeyError: 'missing'"
 
 

@@ -104,7 +104,7 @@ def parse_faults(text: str | None) -> Faults:
         raise FaultSyntaxError("echo_auth only makes sense together with http= or error=")
     if not values:
         return NO_FAULTS
-    return Faults(**values, source=(text or "").strip())
+    return Faults(**values, source=(text or "").strip())  # type: ignore[arg-type]  # parsed per field above
 
 
 class FaultCounter:

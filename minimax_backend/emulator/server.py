@@ -78,6 +78,7 @@ class _Out:
 
 def _http_fault(out: _Out, api: str, env: Envelope) -> ScriptedResponse:
     faults, status = out.faults, out.faults.http
+    assert status is not None, "called for an http= fault only"
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
@@ -106,6 +107,7 @@ def _error(api: str, env: Envelope, code: int, message: str, minimal: bool = Fal
 
 def _injected_error(api: str, env: Envelope, faults: Faults) -> dict:
     # With echo_auth the trace id, and so the envelope's id, is the request's key.
+    assert faults.error is not None, "called for an error= fault only"
     message = status_message(faults.error) if faults.echo_auth is None else _echoed(faults, env.id)
     return _error(api, env, faults.error, message, faults.minimal)
 
@@ -139,7 +141,7 @@ async def _chat(state: EmulatorState, api: str, request: Request):
     interval_ms = state.config.interval_ms if faults.interval_ms is None else faults.interval_ms
     out = _Out(trace_id, faults, interval_ms / 1000, state.stopping)
     guess = body if isinstance(body, dict) else {}
-    model = guess.get("model") if isinstance(guess.get("model"), str) else ""
+    model = guess["model"] if isinstance(guess.get("model"), str) else ""
     stream = guess.get("stream") is True
     bare = Envelope.fresh(model, id=trace_id)
     if faults.http is not None:

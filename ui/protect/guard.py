@@ -45,7 +45,7 @@ class GuardConfig:
     max_history_turns: int = HISTORY_TURNS.default
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "GuardConfig":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> GuardConfig:
         """The limits from APP_* variables; raises ValidationError naming a bad one."""
         env = os.environ if env is None else env
         return cls(
@@ -112,7 +112,7 @@ class Guard:
                 raise LimitExceeded("messages", wait, self.messages.limit)
             reservation = Reservation()
             if prompt is not None and self.tokens.limit:
-                room = min(self.tokens.left(key) for key in keys) - prompt
+                room = min(self.tokens.left(key) or 0 for key in keys) - prompt  # an int: limit is set
                 if room < 1:
                     wait = max(self.tokens.retry_after(key, prompt + 1) for key in keys)
                     raise LimitExceeded("tokens", wait or self.tokens.window, self.tokens.limit)

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .log_lines import field, line, summary
@@ -49,7 +49,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = (), keep_tracebacks: bool = False) -> None:
         self.secrets = {s for s in secrets if s}
         self.keep_tracebacks = keep_tracebacks  # else a traceback is one `Type: message`
-        self._factory = None
+        self._factory: Callable[..., logging.LogRecord] | None = None
 
     def add(self, secret: str) -> None:
         """Also mask this value literally (the configured keys). A visitor's own key is never
@@ -58,7 +58,8 @@ class Redactor:
             self.secrets.add(secret)
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self._factory(*args, **kwargs)
+        factory = self._factory or logging.getLogRecordFactory()
+        record = factory(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must still be logged
@@ -73,7 +74,7 @@ class Redactor:
             record.stack_info = redact(record.stack_info, self.secrets)
         return record
 
-    def install(self) -> "Redactor":
+    def install(self) -> Redactor:
         if self._factory is None:
             self._factory = logging.getLogRecordFactory()
             logging.setLogRecordFactory(self)

@@ -100,7 +100,7 @@ class ForwardedFor:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] in ("http", "websocket") and self.rule.hops:
-            peer, port = scope.get("client") or ("", 0)
+            peer, _port = scope.get("client") or ("", 0)
             forwarded = b",".join(value for name, value in scope.get("headers", [])
                                   if name == b"x-forwarded-for").decode("latin-1")
             visitor = self.rule.visitor(peer, forwarded)

@@ -6,7 +6,10 @@ request runs (errors, notes, the offline banner) are picked from the `Accept-Lan
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
+from gradio.components.chatbot import ExampleMessage
 
 ZH, EN = "zh", "en"
 
@@ -125,8 +128,9 @@ CONTROLS = {
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
 
-def tr(key: str) -> gr.i18n.I18nData:
-    """A control's text, translated in the browser."""
+def tr(key: str) -> Any:
+    """A control's text, translated in the browser (an `I18nData`: gradio takes it wherever it
+    takes a label's str, though its type hints say str)."""
     return I18N("mm_" + key)
 
 
@@ -195,7 +199,7 @@ MESSAGES = {
     },
 }
 
-EXAMPLES = [
+EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
     {"text": "Write a Python function that checks whether a string is a palindrome, with a short test.",
      "display_text": "写一个回文判断函数 · Write a palindrome checker in Python"},
