@@ -10,13 +10,14 @@ import gradio as gr
 
 from ..text.safe_markdown import display, original
 from ..text.strings import lang_of, text
+from ..text.valid_text import valid
 from .history import item_text, last_user_index
 from .lifecycle import Runs, session_of
 
 
 def user_message(content: str) -> dict:
-    """A user turn for the widget, any markup in it shown as text."""
-    return {"role": "user", "content": display(content)}
+    """A user turn for the widget, any markup in it shown as text, any invalid character as �."""
+    return {"role": "user", "content": display(valid(content))}
 
 
 class TurnHandlers:

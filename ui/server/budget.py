@@ -16,8 +16,8 @@ So the budget is kept here, from the request line and headers alone:
 
 A refusal is answered after `refusal_delay_s`: a script that retries at once is slowed to
 that pace for free (a sleeping request costs no CPU), and a browser never gets there.
-The address is the socket's peer as uvicorn reports it (behind a trusted proxy, the hop
-that proxy names).
+The address is the visitor's, as `forwarded.py` put it in the request (behind a trusted
+proxy, the hop that proxy names), the same one the per-visitor message limits count.
 """
 from __future__ import annotations
 
