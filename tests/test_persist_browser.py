@@ -159,6 +159,27 @@ def test_delete_asks_first_and_cancel_keeps_the_chat(browser, url):
     page.context.close()
 
 
+def test_delete_and_rename_on_an_empty_page_ask_nothing_and_say_why(browser, url):
+    page = open_page(browser, url, locale="en-US")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    said = "No chat is open yet: send a message first, then rename or delete it."
+    page.fill("#rename-box textarea", "My title")
+    page.click("#rename")
+    wait_for_text(page, "[data-testid=toast-body]", said)
+    assert page.input_value("#rename-box textarea") == "My title"  # kept for later
+    page.reload()
+    wait_for_text(page, "#chat-input", "")
+    page.click("#delete-chat")
+    wait_for_text(page, "[data-testid=toast-body]", said)
+    assert asked == [] and conversation_titles(page) == []
+    send(page, "# **Bold** question\n\n| a | b |\n|---|---|\n| 1 | 2 |")
+    wait_for_reply(page)
+    wait_for_text(page, "#conversations", "Bold question")
+    assert conversation_titles(page) == ["Bold question a b 1 2"]  # plain text, no markup
+    page.context.close()
+
+
 def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(browser, url):
     page = open_page(browser, url)
     send(page, "导出测试")
@@ -172,7 +193,7 @@ def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(browser, 
     upload = page.locator("input[type=file][accept*='.json']")
     upload.set_input_files(files=[{"name": "chat.json", "mimeType": "application/json", "buffer": data}])
     page.wait_for_function("() => document.querySelectorAll('#conversations label').length == 2")
-    assert conversation_titles(page) == ["导出测试", "导出测试"]
+    assert conversation_titles(page) == ["导出测试 (2)", "导出测试"]  # a title of its own
     wait_for_text(page, BOT, "你好！这是 MiniMax 模拟器")
     before = page.inner_text("#chatbot")
     upload.set_input_files(files=[{"name": "bad.json", "mimeType": "application/json",

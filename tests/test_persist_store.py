@@ -269,3 +269,45 @@ def test_settings_a_script_made_invalid_leave_the_conversations_own():
     values[form.by_name["temperature"]] = 0.8  # valid: taken
     store, _ = event["fn"]({**values, kept: store}, request())
     assert store["conversations"][0]["settings"] == PRO_SETTINGS.as_dict()
+
+
+def test_an_imported_title_that_exists_gets_a_number(tmp_path):
+    handlers, files = ConversationHandlers(), FileHandlers()
+    store = saved_store(handlers)
+    _, body = files.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
+                                request=request())
+    path = tmp_path / "chat.json"
+    path.write_text(body, encoding="utf-8")
+    screen = [blocks(i) for i in HISTORY], RAW
+    for _ in range(2):
+        store, _, *screen = files.import_file(str(path), store, *screen[:2], V2_SETTINGS,
+                                              request=request())[:4]
+        store = json.loads(json.dumps(store))
+    assert [stored_data.title_of(c, "zh") for c in store["conversations"]] == \
+        ["你好 (3)", "你好 (2)", "你好"]
+
+
+def test_a_long_title_keeps_its_number_within_the_limit():
+    title = "长" * stored_data.export.MAX_TITLE_CHARS
+    numbered = stored_data.unused_title(title, {title})
+    assert numbered.endswith(" (2)") and len(numbered) == stored_data.export.MAX_TITLE_CHARS
+
+
+def test_rename_and_delete_on_an_empty_page_say_there_is_no_chat_and_change_nothing():
+    handlers = ConversationHandlers()
+    with pytest.warns(UserWarning, match="No chat is open yet: send a message first"):
+        assert handlers.rename(None, "新标题", request("en-US")) == (gr.skip(),) * 3
+    with pytest.warns(UserWarning, match="还没有打开的对话"):
+        assert handlers.delete(None, False, request()) == (gr.skip(),) * 12
+
+
+@pytest.mark.parametrize("first, title", [
+    ("**粗体** 的问题", "粗体 的问题"),
+    ("# 标题\n正文里有 `code` 和 [链接](https://example.com)", "标题 正文里有 code 和 链接"),
+    ("| a | b |\n|---|---|\n| 1 | 2 |", "a b 1 2"),
+    ("2*3 = 6, a_b_c", "2*3 = 6, a_b_c"),
+])
+def test_a_title_made_from_the_first_message_is_plain_text(first, title):
+    handlers = ConversationHandlers()
+    store = saved_store(handlers, history=[{"role": "user", "content": first}], raw={})
+    assert stored_data.title_of(store["conversations"][0], "zh") == title

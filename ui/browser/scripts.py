@@ -23,10 +23,12 @@ AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args
 def confirm_delete(question_zh: str, question_en: str) -> str:
     """Run by Delete before its handler: asks first (chats live only in this browser, so a
     deleted one is gone) and hands the handler the answer in place of the hidden checkbox's
-    value. The question is asked in the browser's language; `{title}` in it is the chat's title."""
+    value. The question is asked in the browser's language; `{title}` in it is the chat's title.
+    With no chat open nothing is asked."""
     return """(stored, _) => {
     const open = document.querySelector('#conversations input:checked');
-    const title = open ? open.closest('label').innerText.trim() : '';
+    if (!open) return [stored, false];  // an empty page: nothing to ask about (the handler says so)
+    const title = open.closest('label').innerText.trim();
     const zh = (navigator.language || '').toLowerCase().startsWith('zh');
     const question = (zh ? %s : %s).replace('{title}', () => title);
     return [stored, window.confirm(question)];

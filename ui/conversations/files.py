@@ -24,6 +24,7 @@ from .store import (
     new_id,
     parse_store,
     title_of,
+    unused_title,
 )
 
 
@@ -54,6 +55,11 @@ class FileHandlers:
             return unchanged()
         store = keep_current(parse_store(stored), history, raw, settings, lang)
         conversation = {"id": new_id(), **document}
+        # A chat imported twice, or back into the browser it came from, gets a title of its own.
+        taken = {title_of(c, lang) for c in store["conversations"]}
+        title = title_of(conversation, lang)
+        if title in taken:
+            conversation["title"] = unused_title(title, taken)
         store["conversations"].insert(0, conversation)
         store["current"] = conversation["id"]
         return open_conversation(bound(store), conversation, lang)

@@ -9,7 +9,7 @@ from typing import Any
 import gradio as gr
 
 from ..chat.settings import ChatSettings
-from ..text.strings import lang_of
+from ..text.strings import lang_of, text
 from . import export
 from .current import (
     keep_current,
@@ -105,10 +105,13 @@ class ConversationHandlers:
         return open_conversation(store, find(store, chosen) or target, lang)
 
     def rename(self, stored: Any, title: Any, request: gr.Request) -> tuple:
-        """Give the current conversation the visitor's title. Outputs: store, list, title box."""
+        """Give the current conversation the visitor's title; on an empty page, say there is
+        nothing to rename yet and keep the text. Outputs: store, list, title box."""
         store = parse_store(stored)
         conversation = find(store, store["current"])
         title = " ".join(title.split())[:export.MAX_TITLE_CHARS] if isinstance(title, str) else ""
+        if conversation is None:
+            gr.Warning(text("no_chat_open", lang_of(request)))
         if conversation is None or not title:
             return gr.skip(), gr.skip(), gr.skip()
         conversation["title"] = title
@@ -116,11 +119,15 @@ class ConversationHandlers:
 
     def delete(self, stored: Any, confirmed: Any, request: gr.Request) -> tuple:
         """Delete the current conversation, once the visitor `confirmed`, and open the next
-        one. Outputs: as `restore`."""
-        if confirmed is not True or refused(self.runs, request):
-            return unchanged()
+        one; on an empty page, say there is nothing to delete (the page asked nothing).
+        Outputs: as `restore`."""
         lang = lang_of(request)
         store = parse_store(stored)
+        if find(store, store["current"]) is None:
+            gr.Warning(text("no_chat_open", lang))
+            return unchanged()
+        if confirmed is not True or refused(self.runs, request):
+            return unchanged()
         store["conversations"] = [c for c in store["conversations"] if c["id"] != store["current"]]
         if not store["conversations"]:
             fresh = new_conversation(default_settings())

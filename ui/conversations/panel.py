@@ -88,7 +88,7 @@ class ConversationPanel:
         self.list.input(**form.event(h.switch, store, self.list, chatbot, raw_replies),
                         outputs=opened, **CHECKED)
         for trigger in (self.rename.click, self.rename_box.submit):
-            trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
+            trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **CHECKED)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
         exported = [self.export_name, self.export_body]
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),

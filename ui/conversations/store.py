@@ -23,6 +23,7 @@ from typing import Any
 import gradio as gr
 
 from ..chat.settings import ChatSettings
+from ..text.plain import plain_text
 from ..text.strings import text
 from . import export
 from .export import FormatError, parse_document
@@ -99,14 +100,26 @@ def new_conversation(settings: dict) -> dict:
 
 
 def title_of(conversation: dict, lang: str) -> str:
-    """The title shown in the list: the visitor's, else the first message's start."""
+    """The title shown in the list: the visitor's, else the first message's words without
+    their Markdown (the list shows plain text: `**` or `|` would show as typed)."""
     if conversation.get("title"):
         return conversation["title"]
     first = next((m["content"] for m in conversation["messages"] if m["role"] == "user"), "")
-    first = " ".join(first.split())
+    first = plain_text(first) or " ".join(first.split())
     if not first:
         return text("untitled", lang)
     return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1] + "…"
+
+
+def unused_title(title: str, taken: set[str]) -> str:
+    """`title`, or "title (2)", "(3)"… for the first not in `taken`, within the title limit."""
+    number = 1
+    candidate = title
+    while candidate in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = title[:export.MAX_TITLE_CHARS - len(suffix)] + suffix
+    return candidate
 
 
 def _json_bytes(value: Any) -> int:

@@ -186,6 +186,8 @@ MESSAGES = {
     "key_missing": {ZH: "请先在上面粘贴你的 MiniMax Key。", EN: "Paste your MiniMax key above first."},
     "key_ok": {ZH: "✅ Key 可用（区域：{region}）。你在此页面的消息会使用这个 Key。",
                EN: "✅ The key works (region: {region}). Your messages in this tab will use it."},
+    "no_chat_open": {ZH: "还没有打开的对话：先发一条消息，再重命名或删除。",
+                     EN: "No chat is open yet: send a message first, then rename or delete it."},
     "confirm_delete": {ZH: "删除对话“{title}”？删除后无法恢复。",
                        EN: "Delete the chat “{title}”? It cannot be brought back."},
     "key_wrong_region": {
