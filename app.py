@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from typing import Any
 
 import gradio as gr
@@ -233,19 +234,24 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
 
 
+# The page installs as an app (gradio serves /manifest.json and this icon at 192 and 512 px);
+# without `pwa` gradio's settings panel shows visitors a note telling the host to enable it.
+ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "icon.png")
+
+
 def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
     optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory, and
     128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
     a body timeout and each address's budget (ui/server/middleware.py); no public
-    /monitoring page."""
+    /monitoring page; installable as an app with the icon in assets/."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
             "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js(),
-            "enable_monitoring": False}
+            "enable_monitoring": False, "pwa": True, "favicon_path": ICON}
 
 
 # As a script, the page is built in main(), once .env is loaded: the browser store's secret
