@@ -27,7 +27,7 @@ def launch(emulator, guard=None, **extra):
 
 @pytest.fixture(scope="module")
 def served(emulator):
-    demo, url = launch(emulator, Guard(GuardConfig(messages_per_minute=2)))
+    demo, url = launch(emulator, Guard(GuardConfig(demo_messages_per_minute=2)))  # offline
     yield url
     demo.close()
 
@@ -80,7 +80,7 @@ def test_over_the_limit_the_page_shows_when_to_retry_and_keeps_the_chat(served):
 
 
 def test_the_server_keeps_a_bounded_number_of_sessions_and_a_dropped_one_still_chats(emulator):
-    demo, url = launch(emulator, Guard(GuardConfig(messages_per_minute=0)),
+    demo, url = launch(emulator, Guard(GuardConfig(demo_messages_per_minute=0)),
                        state_session_capacity=3)
     try:
         visitors = [Client(url, verbose=False) for _ in range(5)]

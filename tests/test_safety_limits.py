@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import WAIT_FOR_CANCEL, FakeService
 
-from minimax_backend import Finish, TextDelta, Usage, ValidationError
+from minimax_backend import Finish, Settings, TextDelta, Usage, ValidationError
 from ui.chat.handlers import ChatHandlers
 from ui.chat.history import check_history
 from ui.chat.service import Route
@@ -67,11 +67,12 @@ def test_defaults_suit_a_public_demo_and_env_overrides_them():
     assert GuardConfig().messages_per_minute == DEFAULTS["APP_MAX_MESSAGES_PER_MINUTE"] == 10
     config = GuardConfig.from_env({"APP_MAX_MESSAGES_PER_MINUTE": "3", "APP_MAX_TOKENS_PER_HOUR": "0",
                                    "APP_MAX_MESSAGE_CHARS": "100", "APP_MAX_HISTORY_CHARS": "1000",
-                                   "APP_MAX_HISTORY_TURNS": "4"})
-    assert config == GuardConfig(3, 0, 100, 1000, 4)
+                                   "APP_MAX_HISTORY_TURNS": "4", "APP_MAX_DEMO_MESSAGES_PER_MINUTE": "30"})
+    assert config == GuardConfig(3, 0, 100, 1000, 4, 30)
 
 
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
+                                         ("APP_MAX_DEMO_MESSAGES_PER_MINUTE", "-5"),
                                          ("APP_MAX_TOKENS_PER_HOUR", "-1"),
                                          ("APP_MAX_MESSAGE_CHARS", "0"),
                                          ("APP_MAX_HISTORY_TURNS", "1.5"),
@@ -156,6 +157,18 @@ def test_over_the_message_limit_the_visitor_gets_a_note_and_keeps_the_chat():
     # Another visitor (session and address) is not affected.
     other = respond(handlers, history, visitor(session="s2", ip="198.51.100.2"))
     assert len(service.requests) == 3 and "Hi!" in [i["content"] for i in other]
+
+
+def test_the_offline_demo_has_its_own_higher_rate_and_spends_no_token_budget():
+    offline = FakeService(always=REPLY, settings=Settings(api_key=""))
+    config = GuardConfig(messages_per_minute=2, demo_messages_per_minute=4, tokens_per_hour=10)
+    handlers = ChatHandlers(offline, interval=0.0, guard=Guard(config))
+    for _ in range(4):  # past the host key's 2 a minute and its 10 tokens
+        assert "Hi!" in [i["content"] for i in respond(handlers, [user("hello")], visitor())]
+    limited = respond(handlers, [user("hello")], visitor())
+    assert len(offline.requests) == 4
+    assert "Too many messages (at most 4 per minute per visitor). Try again in 60 s" in last_text(limited)
+    assert GuardConfig().demo_messages_per_minute == DEFAULTS["APP_MAX_DEMO_MESSAGES_PER_MINUTE"] == 60
 
 
 def test_the_token_budget_counts_reported_usage_then_refuses():

@@ -113,9 +113,12 @@ class ChatHandlers:
         try:  # before the backend: the only place that spends the host's key
             check_history(history, self.guard.config)
             chat_request = build_request(history, raw_replies, settings)
-            # The token budget guards the host's key: a visitor's own key spends their money.
-            held = self.guard.admit(visitor, None if route.api_key else prompt_tokens(chat_request),
-                                    chat_request.max_tokens)
+            # The token budget guards the host's key: a visitor's own key spends their money,
+            # and the offline demo none (it has a higher message rate: it only costs CPU).
+            demo = not route.api_key and self.service.offline
+            host_key = not route.api_key and not demo
+            held = self.guard.admit(visitor, prompt_tokens(chat_request) if host_key else None,
+                                    chat_request.max_tokens, demo=demo)
         except LimitExceeded as err:
             log_limited(session, err.what, err.retry_after)
             yield history + [note([limit_text(err, lang)], "error")], gr.skip()

@@ -20,6 +20,7 @@ from minimax_backend import ValidationError
 
 from ..text.advice import refusal, refused
 from .limits import (
+    DEMO_MESSAGES_PER_MINUTE,
     HISTORY_CHARS,
     HISTORY_TURNS,
     LIMITS,
@@ -43,6 +44,7 @@ class GuardConfig:
     max_message_chars: int = MESSAGE_CHARS.default
     max_history_chars: int = HISTORY_CHARS.default
     max_history_turns: int = HISTORY_TURNS.default
+    demo_messages_per_minute: int = DEMO_MESSAGES_PER_MINUTE.default  # the offline demo's
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> GuardConfig:
@@ -50,6 +52,7 @@ class GuardConfig:
         env = os.environ if env is None else env
         return cls(
             messages_per_minute=MESSAGES_PER_MINUTE.read(env),
+            demo_messages_per_minute=DEMO_MESSAGES_PER_MINUTE.read(env),
             tokens_per_hour=TOKENS_PER_HOUR.read(env),
             max_message_chars=MESSAGE_CHARS.read(env),
             max_history_chars=HISTORY_CHARS.read(env),
@@ -91,6 +94,8 @@ class Guard:
             if self._config is None:
                 self._config = self._load()
                 self.messages = SlidingWindow(self._config.messages_per_minute, 60.0, self._clock)
+                self.demo_messages = SlidingWindow(self._config.demo_messages_per_minute, 60.0,
+                                                   self._clock)
                 self.tokens = SlidingWindow(self._config.tokens_per_hour, 3600.0, self._clock)
             return self._config
 
@@ -100,16 +105,18 @@ class Guard:
         return f"session:{session}", f"ip:{client_ip(request)}"
 
     def admit(self, keys: tuple[str, ...], prompt: int | None = None,
-              reply: int = 0) -> Reservation:
+              reply: int = 0, demo: bool = False) -> Reservation:
         """Count one message, or raise LimitExceeded (then nothing is counted). With `prompt`
         (the tokens a request on the host's key sends) the token budget must have room for
         it and some reply: the reply's share, up to `reply`, is held until `settle`, so
-        replies streaming at once cannot together overrun the budget."""
+        replies streaming at once cannot together overrun the budget. A `demo` message (an
+        offline emulator reply) counts against the demo's own, higher rate."""
         _ = self.config
+        messages = self.demo_messages if demo else self.messages
         with self._admit_lock:
-            wait = max(self.messages.retry_after(key, 1) for key in keys)
+            wait = max(messages.retry_after(key, 1) for key in keys)
             if wait:  # the longest wait: a retry must fit under both the session and the address
-                raise LimitExceeded("messages", wait, self.messages.limit)
+                raise LimitExceeded("messages", wait, messages.limit)
             reservation = Reservation()
             if prompt is not None and self.tokens.limit:
                 room = min(self.tokens.left(key) or 0 for key in keys) - prompt  # an int: limit is set
@@ -120,7 +127,7 @@ class Guard:
                 entries = tuple(self.tokens.add(key, prompt + share) for key in keys)
                 reservation = Reservation(self.tokens, entries, share)
             for key in keys:
-                self.messages.add(key, 1)
+                messages.add(key, 1)
             return reservation
 
 

@@ -45,6 +45,10 @@ class Limit:
 # Per visitor (session and address); 0 switches a rate off.
 MESSAGES_PER_MINUTE = Limit("APP_MAX_MESSAGES_PER_MINUTE", 10, 0, None,
                             "messages per visitor per minute (the guard)")
+# The offline demo spends no key, only the server's CPU (the emulator streams each reply at
+# 40 events a second): a visitor trying the page may chat freely, a script may not.
+DEMO_MESSAGES_PER_MINUTE = Limit("APP_MAX_DEMO_MESSAGES_PER_MINUTE", 60, 0, None,
+                                 "messages per visitor per minute in the offline demo (the guard)")
 TOKENS_PER_HOUR = Limit("APP_MAX_TOKENS_PER_HOUR", 100_000, 0, None,
                         "tokens per visitor per hour on the host's key (the guard)")
 # The most a request may carry, whatever a host allows: a public demo spends the host's
@@ -69,5 +73,5 @@ TITLE_CHARS = Limit(None, 120, 120, 120, "a conversation's title (the rename box
 IMPORT_BYTES = Limit(None, 2_000_000, 2_000_000, 2_000_000,
                      "an imported file (import; the upload cap is app.py's MAX_FILE_SIZE)")
 
-LIMITS = (MESSAGES_PER_MINUTE, TOKENS_PER_HOUR, MESSAGE_CHARS, HISTORY_CHARS, HISTORY_TURNS,
+LIMITS = (MESSAGES_PER_MINUTE, DEMO_MESSAGES_PER_MINUTE, TOKENS_PER_HOUR, MESSAGE_CHARS, HISTORY_CHARS, HISTORY_TURNS,
           SESSIONS, SYSTEM_CHARS, TITLE_CHARS, IMPORT_BYTES)
