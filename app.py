@@ -131,6 +131,9 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     max_tokens = gr.Slider(1, spec.max_output_tokens, value=spec.default_max_tokens,
                                            step=1, elem_id="max-tokens", label=tr("max_tokens"),
                                            info=tr("max_tokens_info"))
+                    # What a model change had to change of the visitor's values (on_model_change).
+                    sampling_note = gr.Markdown("", visible=False, elem_id="sampling-note",
+                                                elem_classes=["mm-note"])
                     bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name",
                                           max_length=MAX_NAME_CHARS,
                                           label=tr("bot_name"), info=tr("bot_name_info"))
@@ -149,9 +152,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat, reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
+        sampling = [temperature, top_p, max_tokens]
         api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
-            on_model_change, model, [temperature, top_p, max_tokens], **quick)
-        model.input(on_model_change, model, [temperature, top_p, max_tokens], **quick)
+            on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
+        model.input(on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
 
         def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
             return check_key(service, key, group, where, api, name, request, chat.guard)

@@ -21,13 +21,37 @@ def test_switching_to_pro_lists_pro_models_and_shows_the_names():
     assert model["value"] == DEFAULT_MODEL[V2] and not bot["visible"]
 
 
+def untouched(model):
+    """`on_model_change` from the page's first model with its defaults left as they were."""
+    spec = spec_for(DEFAULT_MODEL[V2])
+    return on_model_change(model, spec.default_temperature, spec.default_top_p,
+                           spec.default_max_tokens, request())
+
+
 def test_a_model_brings_its_documented_defaults_and_token_cap():
-    temperature, top_p, max_tokens = on_model_change("MiniMax-M1")
+    temperature, top_p, max_tokens, note = untouched("MiniMax-M1")
     spec = spec_for("MiniMax-M1")
     assert temperature["value"] == spec.default_temperature == 1.0
     assert top_p["value"] == 0.95
     assert max_tokens == {"__type__": "update", "value": 8192, "maximum": 40000}
-    assert on_model_change("abab6.5s-chat")[0]["value"] == 0.1
+    assert untouched("abab6.5s-chat")[0]["value"] == 0.1
+    assert note == {"__type__": "update", "value": "", "visible": False}  # nothing to say
+
+
+def test_a_model_change_keeps_the_visitors_values_where_the_model_allows_them():
+    temperature, top_p, max_tokens, note = on_model_change("MiniMax-M2.5", 0.35, 0.8, 20000,
+                                                           request())
+    assert (temperature["value"], top_p["value"], max_tokens["value"]) == (0.35, 0.8, 20000)
+    assert max_tokens["maximum"] == 131072 and note["visible"] is False
+
+
+def test_a_value_the_new_model_cannot_take_is_changed_and_named_in_both_languages():
+    out = on_model_change("abab6.5s-chat", 0.35, 0.8, 20000, request())
+    assert (out[0]["value"], out[1]["value"], out[2]["value"]) == (0.35, 0.8, 8192)
+    assert out[3] == {"__type__": "update", "visible": True,
+                      "value": "Now abab6.5s-chat: max tokens changed from 20000 to 8192 (its most)."}
+    chinese = on_model_change("abab6.5s-chat", 0.35, 0.8, 20000, request("zh-CN"))[3]["value"]
+    assert chinese == "切换到 abab6.5s-chat：最大输出 token 数由 20000 改为 8192（该模型最多 8192）。"
 
 
 def test_reset_restores_the_model_defaults():

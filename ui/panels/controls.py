@@ -1,10 +1,12 @@
 """The settings panel: model lists per API dialect, per-model defaults, the offline banner."""
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from minimax_backend import MiniMaxError
-from minimax_backend.models import APIS, DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from minimax_backend.models import APIS, DEFAULT_MODEL, MODELS, PRO, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION, REGIONS
 from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
 
@@ -33,9 +35,43 @@ def on_api_change(api: str) -> tuple:
     return gr.update(choices=models_for(api), value=DEFAULT_MODEL[api]), pro, pro
 
 
-def on_model_change(model: str) -> tuple:
-    """Apply the new model's defaults. Outputs: temperature, top-p, max tokens."""
-    return sampling_defaults(model)
+# Values some model uses by default: one of these was left as it was, not set by the visitor,
+# so it follows the new model's default.
+_DEFAULTS = {
+    "temperature": {spec.default_temperature for spec in MODELS.values()},
+    "top_p": {spec.default_top_p for spec in MODELS.values()},
+    "max_tokens": {spec.default_max_tokens for spec in MODELS.values()},
+}
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def on_model_change(model: str, temperature: Any, top_p: Any, max_tokens: Any,
+                    request: gr.Request) -> tuple:
+    """Keep the visitor's temperature, top-p and max tokens where the new model allows them
+    (values left at a model's default take the new model's); name in a note each one it made
+    change. Outputs: temperature, top-p, max tokens, the note."""
+    spec = spec_for((model or "").strip())
+    lang = lang_of(request)
+    defaults = {"temperature": spec.default_temperature, "top_p": spec.default_top_p,
+                "max_tokens": spec.default_max_tokens}
+    highest = {"temperature": 1.0, "top_p": 1.0, "max_tokens": spec.max_output_tokens}
+    chosen, changes = {}, []
+    for field, value in (("temperature", temperature), ("top_p", top_p), ("max_tokens", max_tokens)):
+        number = _number(value)
+        if number is None or number <= 0 or number in _DEFAULTS[field]:
+            chosen[field] = defaults[field]
+        elif number > highest[field]:
+            chosen[field] = highest[field]
+            changes.append(text(f"changed_{field}", lang, old=f"{number:g}", new=f"{highest[field]:g}"))
+        else:
+            chosen[field] = int(number) if field == "max_tokens" else number
+    note = gr.update(value=text("kept_settings", lang, model=spec.name, changes="; ".join(changes))
+                     if changes else "", visible=bool(changes))
+    return (gr.update(value=chosen["temperature"]), gr.update(value=chosen["top_p"]),
+            gr.update(value=chosen["max_tokens"], maximum=spec.max_output_tokens), note)
 
 
 def reset_defaults(model: str) -> tuple:
