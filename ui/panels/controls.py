@@ -37,7 +37,7 @@ def on_api_change(api: str) -> tuple:
 
 # Values some model uses by default: one of these was left as it was, not set by the visitor,
 # so it follows the new model's default.
-_DEFAULTS = {
+_DEFAULTS: dict[str, set[float]] = {
     "temperature": {spec.default_temperature for spec in MODELS.values()},
     "top_p": {spec.default_top_p for spec in MODELS.values()},
     "max_tokens": {spec.default_max_tokens for spec in MODELS.values()},
@@ -48,6 +48,10 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _shown(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number)
+
+
 def on_model_change(model: str, temperature: Any, top_p: Any, max_tokens: Any,
                     request: gr.Request) -> tuple:
     """Keep the visitor's temperature, top-p and max tokens where the new model allows them
@@ -55,17 +59,19 @@ def on_model_change(model: str, temperature: Any, top_p: Any, max_tokens: Any,
     change. Outputs: temperature, top-p, max tokens, the note."""
     spec = spec_for((model or "").strip())
     lang = lang_of(request)
-    defaults = {"temperature": spec.default_temperature, "top_p": spec.default_top_p,
+    defaults: dict[str, float] = {"temperature": spec.default_temperature, "top_p": spec.default_top_p,
                 "max_tokens": spec.default_max_tokens}
-    highest = {"temperature": 1.0, "top_p": 1.0, "max_tokens": spec.max_output_tokens}
-    chosen, changes = {}, []
+    highest: dict[str, float] = {"temperature": 1.0, "top_p": 1.0, "max_tokens": spec.max_output_tokens}
+    chosen: dict[str, float] = {}
+    changes: list[str] = []
     for field, value in (("temperature", temperature), ("top_p", top_p), ("max_tokens", max_tokens)):
         number = _number(value)
         if number is None or number <= 0 or number in _DEFAULTS[field]:
             chosen[field] = defaults[field]
         elif number > highest[field]:
             chosen[field] = highest[field]
-            changes.append(text(f"changed_{field}", lang, old=f"{number:g}", new=f"{highest[field]:g}"))
+            changes.append(text(f"changed_{field}", lang, old=_shown(number),
+                                new=_shown(highest[field])))
         else:
             chosen[field] = int(number) if field == "max_tokens" else number
     note = gr.update(value=text("kept_settings", lang, model=spec.name, changes="; ".join(changes))
