@@ -224,7 +224,8 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         # One public name, for automation and the gradio_client tests; the rest are private.
         # Its inputs are a set, so its parameters come in the order the components were made:
         # the chat, api, region, model, system, temperature, top_p, max tokens, bot name, user
-        # name, the visitor's key and GroupId (raw replies are server state, not a parameter).
+        # name, thinking, the visitor's key and GroupId (raw replies and images are server
+        # state, not parameters).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply

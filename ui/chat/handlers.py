@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import ChatRequest, MiniMaxError, ValidationError
-from minimax_backend.models import PRO, REASONING_INLINE, spec_for
+from minimax_backend.models import PRO, REASONING_INLINE, V2, spec_for
 from minimax_backend.types import THINK_ADAPTIVE, THINK_OFF
 
 from ..protect.guard import Guard, LimitExceeded, limit_text
@@ -128,7 +128,9 @@ class ChatHandlers:
         if held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens:
             capped = True  # no more than the visitor's budget has left
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
-        reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
+        # A partial reply sent back as text: only v2 takes its thinking inline (`turns.py`).
+        inline = chat_request.api == V2 and spec_for(chat_request.model).reasoning == REASONING_INLINE
+        reply = Reply(inline_thinking=inline,
                       budget_capped=capped, host_key=not route.api_key)
 
         def charge(received: Reply, shown: Reply) -> None:
