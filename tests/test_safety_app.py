@@ -54,7 +54,7 @@ def test_the_queue_cannot_be_bypassed(served):
 
 
 def test_uploads_and_request_bodies_are_capped(served):
-    big = requests.post(served + "/gradio_api/upload", files={"files": ("a.bin", b"x" * 5_100_000)},
+    big = requests.post(served + "/gradio_api/upload", files={"files": ("a.bin", b"x" * 5_300_000)},
                         timeout=30)
     assert big.status_code == 413
     body = requests.post(served + "/gradio_api/queue/join", data=b"[" * 8_100_000,
