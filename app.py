@@ -41,8 +41,9 @@ from ui.panels.own_key import check_key, key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.limits import SYSTEM_CHARS
+from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
-from ui.server.middleware import middleware
+from ui.server.middleware import middleware, prepare_server
 from ui.text.strings import EXAMPLES, I18N, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
@@ -54,7 +55,7 @@ QUEUE_SIZE = 256
 MAX_FILE_SIZE = f"{MAX_IMAGE_BYTES // 1_000_000}mb"
 
 # The delimiters models actually write; `$$` must come before `$`.
-LATEX_DELIMITERS = [
+LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "$$", "right": "$$", "display": True},
     {"left": "$", "right": "$", "display": False},
     {"left": "\\(", "right": "\\)", "display": False},
@@ -242,8 +243,9 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
 def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
-    optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; a CSP
-    and a body cap (ui/server/middleware.py); no public /monitoring page."""
+    optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; the
+    visitor's address, a CSP, a body cap and a body timeout (ui/server/middleware.py); no
+    public /monitoring page."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
@@ -266,11 +268,13 @@ def main(argv: list[str] | None = None) -> None:
     from dotenv import load_dotenv
 
     load_dotenv()  # before the page is built and before the first request reads settings
-    install_redaction()  # no key in any log line, whoever logs it
-    try:  # a bad limit or login setting stops the app here, naming its variable
+    install_redaction()  # no key in any log line, whoever logs it; one line per event
+    route_printed_tracebacks()  # gradio prints a failed request's traceback: log it as a line
+    try:  # a bad limit, login or server setting stops the app here, naming its variable
         GuardConfig.from_env()
         auth_from_env()
         sessions_from_env()
+        prepare_server()
     except ValidationError as err:
         parser.exit(2, f"error: {err}\n")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -19,8 +19,7 @@ from typing import Any
 
 import httpx
 
-from .gradio_protocol import (AppModel, Dependency, SSEDecoder, apply_diff, assistant_text,
-                              is_update, loads)
+from .gradio_protocol import AppModel, Dependency, SSEDecoder, apply_diff, assistant_text, is_update, loads
 from .queue_stream import QueueStream
 
 READ_TIMEOUT = 120.0  # a stock queue can keep the 50th visitor waiting ~100 s (heartbeats help)

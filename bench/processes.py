@@ -80,7 +80,7 @@ class Server:
 
     def start(self) -> Server:
         """Spawn and wait until `ready_path` returns 200; records `startup_s`."""
-        self._log = open(self.log_path, "ab")
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed by stop()
         started = time.perf_counter()
         self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

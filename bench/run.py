@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -47,7 +47,7 @@ def _say(text: str) -> None:
 
 def run(profile_name: str, out: Path, command: str) -> dict:
     profile = PROFILES[profile_name]
-    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    started, clock = datetime.now(UTC), time.perf_counter()
     machine = machine_info()  # before we load the machine ourselves
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
     _say(f"{profile_name} run; server logs in {log_dir}")

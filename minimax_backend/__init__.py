@@ -5,17 +5,60 @@ Knows nothing about any UI: give it a `ChatRequest`, iterate `MiniMaxClient.stre
 """
 from .cancel import CancelToken
 from .client import ChatClient, MiniMaxClient
-from .errors import (APIConnectionError, APITimeoutError, AuthenticationError, BadRequestError,
-                     ContentFilteredError, ContextTooLongError, MiniMaxError, QuotaError,
-                     RateLimitError, ResponseFormatError, ServerError, ValidationError)
+from .errors import (
+                     APIConnectionError,
+                     APITimeoutError,
+                     AuthenticationError,
+                     BadRequestError,
+                     ContentFilteredError,
+                     ContextTooLongError,
+                     MiniMaxError,
+                     QuotaError,
+                     RateLimitError,
+                     ResponseFormatError,
+                     ServerError,
+                     ValidationError,
+)
 from .settings import REGIONS, Settings
-from .types import (ChatRequest, ChatResult, Finish, ImagePart, Message, ReasoningDelta,
-                    Retrying, StreamEvent, TextDelta, Usage)
+from .types import (
+                     ChatRequest,
+                     ChatResult,
+                     Finish,
+                     ImagePart,
+                     Message,
+                     ReasoningDelta,
+                     Retrying,
+                     StreamEvent,
+                     TextDelta,
+                     Usage,
+)
 
 __all__ = [
-    "APIConnectionError", "APITimeoutError", "AuthenticationError", "BadRequestError",
-    "CancelToken", "ChatClient", "ChatRequest", "ChatResult", "ContentFilteredError", "ContextTooLongError",
-    "Finish", "ImagePart", "Message", "MiniMaxClient", "MiniMaxError", "QuotaError", "REGIONS",
-    "RateLimitError", "ReasoningDelta", "ResponseFormatError", "Retrying", "ServerError", "Settings",
-    "StreamEvent", "TextDelta", "Usage", "ValidationError",
+                     "REGIONS",
+                     "APIConnectionError",
+                     "APITimeoutError",
+                     "AuthenticationError",
+                     "BadRequestError",
+                     "CancelToken",
+                     "ChatClient",
+                     "ChatRequest",
+                     "ChatResult",
+                     "ContentFilteredError",
+                     "ContextTooLongError",
+                     "Finish",
+                     "ImagePart",
+                     "Message",
+                     "MiniMaxClient",
+                     "MiniMaxError",
+                     "QuotaError",
+                     "RateLimitError",
+                     "ReasoningDelta",
+                     "ResponseFormatError",
+                     "Retrying",
+                     "ServerError",
+                     "Settings",
+                     "StreamEvent",
+                     "TextDelta",
+                     "Usage",
+                     "ValidationError",
 ]

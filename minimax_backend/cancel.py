@@ -53,7 +53,7 @@ class CancelToken:
                 return
         _shutdown(connection.sock)
 
-    def __enter__(self) -> "CancelToken":
+    def __enter__(self) -> CancelToken:
         _current.token = self
         return self
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Mapping, Sequence, TextIO
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
 from .client import MiniMaxClient
 from .errors import MiniMaxError, ValidationError
@@ -40,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="API dialect: v2 (chatcompletion_v2), pro (chatcompletion_pro), "
                              "openai (/v1/chat/completions) or anthropic (/anthropic/v1/messages); "
                              "default: v2")
-    parser.add_argument("--model", help="model name (default: %s; pro %s)"
-                        % (DEFAULT_MODEL[V2], DEFAULT_MODEL["pro"]))
+    parser.add_argument("--model", help=f"model name (default: {DEFAULT_MODEL[V2]}; pro {DEFAULT_MODEL['pro']})")
     parser.add_argument("--thinking", choices=THINKING, default=THINK_ADAPTIVE,
                         help="adaptive (default) or off, for a model that can turn it off")
     parser.add_argument("--system", default="", help="system prompt (pro: the bot persona)")

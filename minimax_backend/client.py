@@ -4,16 +4,25 @@ from __future__ import annotations
 import http.client
 import json
 import random
-from typing import Iterator, Protocol
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import requests
 import urllib3
 
 from .cancel import CancellableAdapter, CancelToken
 from .dialects import CODECS, Codec
-from .errors import (APIConnectionError, APITimeoutError, MiniMaxError, ResponseFormatError,
-                     RETRYABLE_CODES, ValidationError, check_body, error_for_http,
-                     summarize_body)
+from .errors import (
+    RETRYABLE_CODES,
+    APIConnectionError,
+    APITimeoutError,
+    MiniMaxError,
+    ResponseFormatError,
+    ValidationError,
+    check_body,
+    error_for_http,
+    summarize_body,
+)
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
 from .settings import Settings
@@ -21,6 +30,8 @@ from .types import JSON, ChatRequest, ChatResult, ReasoningDelta, Retrying, Stre
 
 MAX_ERROR_BODY = 64 * 1024
 MAX_BACKOFF = 8.0
+MAX_TRACE_ID_CHARS = 128  # MiniMax's are 32 hex digits
+MASK = "[redacted]"
 
 
 class ChatClient(Protocol):
@@ -72,6 +83,7 @@ class MiniMaxClient:
                     yield event
                 return
             except MiniMaxError as err:
+                self._scrub_error(err)
                 if cancel.cancelled:
                     return
                 if produced or not self._should_retry(err, attempt):
@@ -92,6 +104,7 @@ class MiniMaxClient:
             try:
                 return self._complete_once(codec, body, cancel)
             except MiniMaxError as err:
+                self._scrub_error(err)
                 if not self._should_retry(err, attempt) or cancel.wait(self._backoff(attempt + 1, err)):
                     raise
                 attempt += 1
@@ -102,11 +115,11 @@ class MiniMaxClient:
                      ) -> Iterator[StreamEvent]:
         response = self._post(codec, body, cancel, stream=True)
         try:
-            trace_id = _trace_id(response)
+            trace_id = self._trace_id(response)
             if "text/event-stream" not in response.headers.get("Content-Type", ""):
                 # Errors for stream requests may come as a plain JSON body.
                 assembler = ReplyAssembler(trace_id)
-                obj = _json_body(response, trace_id)
+                obj = _json_body(response, trace_id, self._scrub)
                 warning = check_body(obj, trace_id=trace_id)
                 yield from assembler.add(codec.decode_body(obj), warning)
                 yield from assembler.finish()
@@ -114,15 +127,15 @@ class MiniMaxClient:
             yield from decode_stream(codec, _byte_chunks(response), trace_id, cancel)
         except _NETWORK_ERRORS as exc:
             if not cancel.cancelled:
-                raise _network_error(exc, _trace_id(response)) from None
+                raise _network_error(exc, self._trace_id(response)) from None
         finally:
             response.close()
 
     def _complete_once(self, codec: Codec, body: JSON, cancel: CancelToken) -> ChatResult:
         response = self._post(codec, body, cancel, stream=False)
         try:
-            trace_id = _trace_id(response)
-            obj = _json_body(response, trace_id)
+            trace_id = self._trace_id(response)
+            obj = _json_body(response, trace_id, self._scrub)
             assembler = ReplyAssembler(trace_id)
             warning = check_body(obj, trace_id=trace_id)
             for _ in assembler.add(codec.decode_body(obj), warning):
@@ -155,7 +168,8 @@ class MiniMaxClient:
                 text = ""
             finally:
                 response.close()
-            err = error_for_http(response.status_code, text, trace_id=_trace_id(response))
+            err = error_for_http(response.status_code, self._scrub(text),
+                                 trace_id=self._trace_id(response))
             err.retry_after = _seconds(response.headers.get("Retry-After"))
             raise err
         return response
@@ -166,6 +180,26 @@ class MiniMaxClient:
         if request.api == PRO and not self.settings.group_id:
             raise ValidationError("MINIMAX_GROUP_ID", "needs_group_id")
         return CODECS[request.api]
+
+    # -- what may be shown and logged ---------------------------------------------------
+
+    def _scrub(self, text: str) -> str:
+        """`text` with this client's key masked. A gateway or a misbehaving upstream may echo
+        the request's Authorization header in an error body or a header; the whole text is
+        masked before anything cuts it short, so no prefix of the key survives a cut."""
+        key = self.settings.api_key
+        return text.replace(key, MASK) if key and len(key) >= 4 else text
+
+    def _trace_id(self, response: requests.Response | None) -> str:
+        """The response's Trace-Id, masked, on one line, at most MAX_TRACE_ID_CHARS."""
+        raw = response.headers.get("Trace-Id", "") if response is not None else ""
+        shown = "".join(c if c.isprintable() else "?" for c in self._scrub(raw))
+        return shown[:MAX_TRACE_ID_CHARS]
+
+    def _scrub_error(self, err: MiniMaxError) -> None:
+        """Mask the key in an error's message and trace id (both reach the visitor and the log)."""
+        err.message, err.trace_id = self._scrub(err.message), self._scrub(err.trace_id)
+        err.args = (err.message,)
 
     # -- retry policy ------------------------------------------------------------------
 
@@ -192,10 +226,6 @@ def _seconds(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
-def _trace_id(response: requests.Response | None) -> str:
-    return response.headers.get("Trace-Id", "") if response is not None else ""
-
-
 def _byte_chunks(response: requests.Response) -> Iterator[bytes]:
     """Bytes as they arrive: one HTTP chunk at a time, or whatever one read returns."""
     raw = response.raw
@@ -215,8 +245,8 @@ def _read_limited(response: requests.Response) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _json_body(response: requests.Response, trace_id: str) -> JSON:
-    text = _read_limited(response)
+def _json_body(response: requests.Response, trace_id: str, scrub: Callable[[str], str]) -> JSON:
+    text = scrub(_read_limited(response))
     try:
         obj = json.loads(text)
     except ValueError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import Any
 
 
 class MiniMaxError(Exception):
@@ -58,6 +59,11 @@ REASONS = {
     "not_last_user": "the conversation must end with a user message",
     "empty": "the message is empty",
     "name_length": "{field} must be 1 to {limit} characters",
+    "name_line": "{field} must be on one line, without control characters",
+    "model_name": "a model name is 1 to {limit} letters, digits and . _ - : / (like MiniMax-M2.7)",
+    "not_unicode": "{field} contains characters that are not valid text (a lone UTF-16 surrogate); "
+                   "retype it",
+    "setting": "{field} must be {expected} (got {got!r})",
     "one_of": "{field} must be one of {allowed} (got {got!r})",
     "digits": "{field} must be digits",
     "missing_key": "no MiniMax API key: set {field}",
@@ -194,7 +200,7 @@ ERROR_TYPES: dict[str, type[MiniMaxError]] = {
 _TRAILING_CODES = re.compile(r"(?:\s*\((\d{3,4})\))+\s*$")
 
 
-def _error_object(obj: dict, http_status: int | None, trace_id: str) -> MiniMaxError | None:
+def _error_object(obj: dict[str, Any], http_status: int | None, trace_id: str) -> MiniMaxError | None:
     """The error an `{"type": "error", "error": {...}}` object (or a bare `error` object, as
     some streams send it) stands for; None if `obj` is not one."""
     detail = obj.get("error")

@@ -8,7 +8,7 @@ from whichever frames carry it, and never appending a full-text frame.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .cancel import CancelToken
 from .dialects import Codec

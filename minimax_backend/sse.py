@@ -7,7 +7,7 @@ comment lines and joins multi-line `data:` fields with "\n", as the SSE spec say
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sseclient import SSEClient
 

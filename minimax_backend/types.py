@@ -1,8 +1,9 @@
 """Small immutable values shared by the client, the codecs, the emulator and the UI."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .errors import MiniMaxError, ValidationError
 from .models import APIS, PRO, THINKING_ALWAYS, spec_for
@@ -14,6 +15,13 @@ ROLES = (USER, ASSISTANT)
 JSON = dict[str, Any]  # a JSON object as sent to MiniMax or decoded from it
 
 MAX_NAME_CHARS = 64
+MAX_MODEL_CHARS = 64
+# MiniMax's model names ("MiniMax-M2.7-highspeed", "abab6.5s-chat"): a typed one goes upstream
+# on the host's key and into the log, so it may not be arbitrary text.
+_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+# A lone UTF-16 surrogate ("\udc80", which JSON can carry) is no character: it cannot be sent
+# as UTF-8, and a reply that repeats it cannot be sent back to the browser either.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_BOT_NAME = "MM智能助理"  # MiniMax's own example persona name (pro)
 DEFAULT_USER_NAME = "用户"
 
@@ -63,6 +71,19 @@ class Message:
         if self.images and (self.role != USER
                             or not all(isinstance(i, ImagePart) for i in self.images)):
             raise ValidationError("messages", "image_role")
+        check_text("messages", self.content)
+
+
+def check_model_name(model: str) -> None:
+    """Refuse a model name that is not 1 to MAX_MODEL_CHARS of MiniMax's name characters."""
+    if len(model) > MAX_MODEL_CHARS or not _MODEL_NAME.fullmatch(model):
+        raise ValidationError("model", "model_name", limit=MAX_MODEL_CHARS)
+
+
+def check_text(name: str, value: str) -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate), naming the field."""
+    if _SURROGATE.search(value):
+        raise ValidationError(name, "not_unicode")
 
 
 def _check_unit_interval(name: str, value: float) -> None:
@@ -92,6 +113,7 @@ class ChatRequest:
             raise ValidationError("api", "unknown_api", allowed=APIS, got=self.api)
         if not isinstance(self.model, str) or not self.model.strip():
             raise ValidationError("model", "no_model")
+        check_model_name(self.model)
         if self.api not in spec_for(self.model).apis:  # a model we know, on the other API
             raise ValidationError("model", "wrong_api", model=self.model, api=self.api)
         _check_unit_interval("temperature", self.temperature)
@@ -105,6 +127,7 @@ class ChatRequest:
             raise ValidationError("messages", "not_last_user")
         if not self.messages[-1].content.strip() and not self.messages[-1].images:
             raise ValidationError("messages", "empty")
+        check_text("system", self.system)
         if self.thinking not in THINKING:
             raise ValidationError("thinking", "one_of", allowed=THINKING, got=self.thinking)
         spec = spec_for(self.model)
@@ -115,8 +138,11 @@ class ChatRequest:
             raise ValidationError("messages", "no_images", model=self.model, api=self.api)
         if self.api == PRO:
             for name, value in (("bot_name", self.bot_name), ("user_name", self.user_name)):
+                check_text(name, value)
                 if not value.strip() or len(value) > MAX_NAME_CHARS:
                     raise ValidationError(name, "name_length", limit=MAX_NAME_CHARS)
+                if not value.isprintable():  # a line break or a control character
+                    raise ValidationError(name, "name_line")
 
 
 @dataclass(frozen=True)
@@ -130,7 +156,7 @@ class Usage:
     cached_tokens: int = 0  # prompt tokens read from MiniMax's cache (cheaper)
     cache_write_tokens: int = 0  # prompt tokens written to it (Anthropic-compatible only)
 
-    def merged(self, later: "Usage") -> "Usage":
+    def merged(self, later: Usage) -> Usage:
         """This usage updated by a later report: the later one's non-zero counts win, and the
         total is at least prompt + completion (Anthropic reports the two in separate events)."""
         values = {name: getattr(later, name) or getattr(self, name)
@@ -204,7 +230,7 @@ class Retrying:
     error: MiniMaxError
 
 
-StreamEvent = Union[TextDelta, ReasoningDelta, Usage, Finish, Retrying]
+StreamEvent = TextDelta | ReasoningDelta | Usage | Finish | Retrying
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def test_a_reply_streams_in_a_few_coalesced_updates(served, emulator):
     final = job.result()
     assert len(updates) > 1, "the reply did not stream"
     assert len(updates) < 100, f"{len(updates)} updates for 400 chunks: not coalesced"
-    thought, answer, note = final[1:]
+    thought, _answer, note = final[1:]
     assert thought["metadata"]["status"] == "done" and "我是模拟器" in texts([thought])[0]
     assert "<think>" not in texts(final[1:3])[0] + texts(final[1:3])[1]
     assert "400 tokens" in texts([note])[0]

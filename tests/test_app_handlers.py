@@ -148,6 +148,30 @@ def test_an_invalid_setting_is_explained_and_nothing_is_sent():
     assert raw == gr.skip() and service.requests == []
 
 
+@pytest.mark.parametrize("model", ["M2\n2026-01-01 00:00:00,000 INFO x: reply session=forged",
+                                   "M" * 100_000])
+def test_a_model_name_that_is_not_a_name_is_explained_and_nothing_is_sent(model):
+    service = FakeService()
+    [(history, raw)] = run_page(ChatHandlers(service), [user("hi")], model=model)
+    assert "a model name is 1 to 64 letters, digits and . _ - : /" in history[-1]["content"]
+    assert raw == gr.skip() and service.requests == []
+
+
+def test_a_lone_surrogate_is_shown_as_a_replacement_with_a_note_and_nothing_is_sent():
+    service = FakeService()
+    updates = run(ChatHandlers(service), to_blocks([user("bad \udc80 text")]))
+    [(history, raw)] = updates
+    assert history[0]["content"][0]["text"] == "bad \ufffd text"
+    assert "Some characters in this chat were not valid text" in history[-1]["content"]
+    assert raw == gr.skip() and service.requests == []
+    json.dumps(history, ensure_ascii=False).encode("utf-8")  # it can be sent to the browser now
+
+
+def test_a_typed_lone_surrogate_enters_the_chat_as_a_replacement():
+    _, history = TurnHandlers(Runs()).send("oops \ud83d", [], request())
+    assert history == [{"role": "user", "content": "oops \ufffd"}]
+
+
 def test_nothing_happens_without_a_new_user_message():
     service = FakeService()
     assert run(ChatHandlers(service), to_blocks([user("hi"), {"role": "assistant", "content": "yo"}])) == []

@@ -55,7 +55,7 @@ def test_thinking_folds_when_the_answer_starts_and_keeps_its_duration():
 
 def test_a_finished_reply_gets_a_quiet_usage_line():
     usage = Usage(prompt_tokens=26, completion_tokens=223, reasoning_tokens=214, total_tokens=249)
-    reply, clock = streamed([ReasoningDelta("x"), TextDelta("Hi"),
+    reply, _clock = streamed([ReasoningDelta("x"), TextDelta("Hi"),
                              Finish("stop", "Hi", usage, "trace-1")], step=0.25)
     reply.end()
     [note] = notes(reply.messages(EN))

@@ -82,7 +82,7 @@ def test_a_visitors_client_is_closed_after_its_one_request_even_when_it_fails():
         list(service.stream(HI, route, CancelToken()))
     assert service.complete(HI, route).text == "ok"
     assert [(key, fake.closed) for key, fake in made] == [("sk-visitor", 1), ("sk-visitor", 1)]
-    assert list(service.stream(HI, "cn", CancelToken()))[0] == TextDelta("host")
+    assert next(iter(service.stream(HI, "cn", CancelToken()))) == TextDelta("host")
     host_key, host = made[-1]
     assert host_key == "host-key" and host.closed == 0  # the host's client is kept for the next
     service.close()
@@ -149,10 +149,9 @@ def test_a_reply_is_charged_once_however_its_handler_ends():
     with runs.open("s", [], Reply(), charge) as life:
         life.reply.text = "whole"
         assert life.finish() is life.reply
-    with pytest.raises(Closed):
-        with runs.open("s", [], Reply(), charge) as closed:
-            closed.reply.text = "partial"
-            raise Closed
+    with pytest.raises(Closed), runs.open("s", [], Reply(), charge) as closed:
+        closed.reply.text = "partial"
+        raise Closed
     assert charged == [("whole", False), ("partial", True)]
     assert closed.run.ended.is_set() and closed.cancel.cancelled
     assert runs.stop("s") is closed.run  # kept for the Stop handler that runs just after

@@ -43,7 +43,9 @@ def test_a_route_never_prints_the_key():
 
 
 @pytest.mark.parametrize("key, group, field", [("sk bad", "", "api_key"), ("sk\nx", "", "api_key"),
-                                               ("k" * 2000, "", "api_key"), ("sk", "12a", "group_id")])
+                                               ("k" * 2000, "", "api_key"), ("sk", "12a", "group_id"),
+                                               ("sk-ключ", "", "api_key"), ("sk\udc80", "", "api_key"),
+                                               ("sk", "１２", "group_id"), ("sk", "²", "group_id")])
 def test_a_malformed_key_or_group_id_is_refused(key, group, field):
     with pytest.raises(ValidationError) as caught:
         Route.of("cn", key, group)

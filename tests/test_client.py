@@ -15,6 +15,7 @@ from minimax_backend import (
     Finish,
     Message,
     MiniMaxClient,
+    MiniMaxError,
     QuotaError,
     RateLimitError,
     ReasoningDelta,
@@ -136,6 +137,17 @@ def test_wrong_key_is_an_auth_error_that_suggests_the_region(emu):
         run(client_for(emu, api_key="sk-other"), ask())
     assert info.value.code == 2049 and "api.minimax.io" in advice(info.value, "en")
     assert "sk-other" not in str(info.value)
+
+
+@pytest.mark.parametrize("fault", ["error=1999;echo_auth=190", "http=400;echo_auth=190"])
+def test_an_upstream_that_echoes_the_key_gets_it_masked_before_any_cut(emu, fault):
+    emu.push_fault(fault)
+    with pytest.raises(MiniMaxError) as info:
+        run(client_for(emu, max_retries=0), ask())
+    err = info.value
+    assert err.trace_id == "[redacted]"
+    for text in (err.message, str(err), err.trace_id):
+        assert not any(KEY[i:i + 6] in text for i in range(len(KEY) - 5)), text
 
 
 def test_missing_key_and_group_id_never_reach_the_network(emu):
@@ -272,7 +284,7 @@ def test_closing_the_generator_closes_the_connection():
             while conn.recv(65536):  # the request body may still be arriving: drain it
                 pass
             hung_up.set()
-        except socket.timeout:
+        except TimeoutError:
             pass
         except OSError:
             hung_up.set()  # a reset is a hang-up too

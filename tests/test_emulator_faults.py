@@ -97,6 +97,16 @@ def test_http_429_with_retry_after(emu):
     assert plain.headers["Content-Type"].startswith("text/plain")
 
 
+def test_echo_auth_repeats_the_requests_key_in_the_error_and_the_trace_id(emu):
+    key = AUTH["Authorization"].removeprefix("Bearer ")
+    coded = post(emu, "error=1999;echo_auth=20")
+    message = coded.json()["base_resp"]["status_msg"]
+    assert len(message) == 20 + len(key) and message.endswith(key)
+    assert coded.headers["Trace-Id"] == key
+    plain = post(emu, "http=502;echo_auth=5", stream=True)
+    assert plain.status_code == 502 and plain.text == "The g" + key
+
+
 def test_http_502_gateway_html_page(emu):
     r = post(emu, "http=502;html", stream=True)
     assert r.status_code == 502 and r.headers["Content-Type"] == "text/html"
@@ -267,4 +277,4 @@ def test_stop_cuts_a_stalled_stream():
     emu.stop()
     assert time.monotonic() - start < 2
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
-        r.content
+        _ = r.content  # reading the body is what fails

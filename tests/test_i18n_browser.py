@@ -27,7 +27,8 @@ def test_the_page_speaks_the_browsers_language(browser, url, locale, expected, a
     send(page, "hi")
     page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
     shown = page.inner_text("body") + " ".join(page.evaluate(
-        "() => [...document.querySelectorAll('[aria-label],[title]')].map(e => e.getAttribute('aria-label') || e.title)"))
+        "() => [...document.querySelectorAll('[aria-label],[title]')]"
+        ".map(e => e.getAttribute('aria-label') || e.title)"))
     for text in expected:
         assert text in shown, text
     for text in absent:

@@ -107,6 +107,30 @@ def test_pro_without_system_prompt_uses_a_default_persona():
 def test_pro_names_are_validated():
     with pytest.raises(ValidationError, match="bot_name"):
         request(api="pro", model="abab6.5s-chat", bot_name=" ")
+    with pytest.raises(ValidationError, match="user_name must be on one line, without control characters"):
+        request(api="pro", model="abab6.5s-chat", user_name="ann\nreply session=forged")
+
+
+@pytest.mark.parametrize("model", ["MiniMax-M2.7\nreply session=forged", "M" * 65, "Mini Max",
+                                   "abab6.5s-chat;rm", "模型"])
+def test_a_model_name_is_a_short_name_not_free_text(model):
+    with pytest.raises(ValidationError) as info:
+        request(model=model)
+    assert info.value.field == "model"
+    assert info.value.message == ("a model name is 1 to 64 letters, digits and . _ - : / "
+                                  "(like MiniMax-M2.7)")
+
+
+@pytest.mark.parametrize("field, build", [
+    ("messages", lambda: Message("assistant", "a \udc80")),
+    ("system", lambda: request(system="be kind \ud800")),
+])
+def test_text_that_cannot_be_utf_8_is_refused_naming_its_field(field, build):
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert info.value.field == field
+    assert info.value.message == (f"{field} contains characters that are not valid text "
+                                  "(a lone UTF-16 surrogate); retype it")
 
 
 def test_settings_from_env_and_overrides():

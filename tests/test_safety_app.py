@@ -66,7 +66,7 @@ def test_every_page_forbids_remote_images_media_and_frames(served):
     for path in ("/", "/config"):
         policy = requests.get(served + path, timeout=10).headers["content-security-policy"]
         assert "img-src 'self' data: blob:" in policy and "media-src 'self'" in policy
-        assert "frame-src 'self'" in policy
+        assert "frame-src 'self'" in policy and policy.endswith("; frame-ancestors 'self'")
 
 
 def test_over_the_limit_the_page_shows_when_to_retry_and_keeps_the_chat(served):
@@ -116,7 +116,8 @@ def test_a_login_guards_every_route_and_the_chat_works_after_it(emulator):
 
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "lots"),
                                          ("APP_MAX_SESSIONS", "0"),
-                                         ("APP_AUTH", "no-password")])
+                                         ("APP_AUTH", "no-password"),
+                                         ("APP_TRUST_PROXY", "proxy.example")])
 def test_python_app_py_refuses_a_bad_setting_naming_it(name, value):
     env = {**os.environ, name: value, "MINIMAX_API_KEY": ""}
     out = subprocess.run([sys.executable, "app.py"], cwd=os.path.dirname(app.__file__), env=env,

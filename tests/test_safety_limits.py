@@ -67,8 +67,8 @@ def test_defaults_suit_a_public_demo_and_env_overrides_them():
     assert GuardConfig().messages_per_minute == DEFAULTS["APP_MAX_MESSAGES_PER_MINUTE"] == 10
     config = GuardConfig.from_env({"APP_MAX_MESSAGES_PER_MINUTE": "3", "APP_MAX_TOKENS_PER_HOUR": "0",
                                    "APP_MAX_MESSAGE_CHARS": "100", "APP_MAX_HISTORY_CHARS": "1000",
-                                   "APP_MAX_HISTORY_TURNS": "4", "APP_TRUST_PROXY": "true"})
-    assert config == GuardConfig(3, 0, 100, 1000, 4, True)
+                                   "APP_MAX_HISTORY_TURNS": "4"})
+    assert config == GuardConfig(3, 0, 100, 1000, 4)
 
 
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "ten"),
@@ -82,12 +82,12 @@ def test_a_bad_setting_is_refused_naming_its_variable(name, value):
     assert caught.value.field == name
 
 
-def test_x_forwarded_for_is_trusted_only_behind_a_proxy():
+def test_the_guard_counts_the_address_the_http_edge_put_in_the_request():
+    # The proxy rule is applied once, at the edge (tests/test_server_edge.py): a header the
+    # visitor wrote is never read here.
     spoofed = visitor(ip="10.0.0.5", forwarded="1.2.3.4, 10.0.0.1")
-    assert client_ip(spoofed, trust_proxy=False) == "10.0.0.5"
-    assert client_ip(spoofed, trust_proxy=True) == "1.2.3.4"
-    assert GuardConfig.from_env({"SYSTEM": "spaces"}).trust_proxy  # Spaces' own proxy sets it
-    assert not GuardConfig.from_env({"SYSTEM": "spaces", "APP_TRUST_PROXY": "0"}).trust_proxy
+    assert client_ip(spoofed) == "10.0.0.5"
+    assert Guard().visitor(spoofed) == ("session:s1", "ip:10.0.0.5")
 
 
 def test_app_auth_parses_pairs_and_refuses_a_malformed_one():

@@ -12,7 +12,20 @@ from .server import ANTHROPIC_PATH, FAULTS_PATH, OPENAI_PATH, PRO_PATH, V2_PATH,
 from .state import EmulatorConfig, RecordedRequest
 
 __all__ = [
-    "Emulator", "EmulatorConfig", "RecordedRequest", "HEADER", "Faults", "FaultSyntaxError",
-    "parse_faults", "Reply", "compose_reply", "STATUS_MESSAGES", "V2_PATH", "PRO_PATH",
-    "OPENAI_PATH", "ANTHROPIC_PATH", "FAULTS_PATH", "build_app",
+    "ANTHROPIC_PATH",
+    "FAULTS_PATH",
+    "HEADER",
+    "OPENAI_PATH",
+    "PRO_PATH",
+    "STATUS_MESSAGES",
+    "V2_PATH",
+    "Emulator",
+    "EmulatorConfig",
+    "FaultSyntaxError",
+    "Faults",
+    "RecordedRequest",
+    "Reply",
+    "build_app",
+    "compose_reply",
+    "parse_faults",
 ]

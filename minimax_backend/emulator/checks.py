@@ -6,8 +6,8 @@ into an HTTP-200 body (or a single stream event) whose `base_resp` carries the c
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from ..models import ANTHROPIC, PRO, V2, spec_for
 from .images import SeenImage, from_url
@@ -257,7 +257,7 @@ def _check_pro(body: dict) -> Call:
         raise invalid("reply_constraints.sender_type must be BOT")
     persona = {b["bot_name"]: b["content"] for b in bots}
     bot_name = constraints.get("sender_name")
-    if bot_name not in persona:
+    if not isinstance(bot_name, str) or bot_name not in persona:
         raise invalid("reply_constraints.sender_name must be one of the bot_setting bot_name values")
     temperature, top_p = unit(body, "temperature"), unit(body, "top_p")
     tokens, sent = budget(body, ("tokens_to_generate",), PRO_DEFAULT_TOKENS)

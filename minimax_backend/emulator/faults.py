@@ -29,6 +29,8 @@ class Faults:
     html: bool = False  # with http: a gateway's HTML page
     text: bool = False  # with http: a text/plain body
     retry_after: int | None = None  # with http: a Retry-After header
+    echo_auth: int | None = None  # with http or error: n characters, then the key the request
+    # carried (its Authorization token), as the error's text; the Trace-Id is that key too
     drop_after: int | None = None  # cut the connection after n events
     stall_after: int | None = None  # go silent after n events ...
     stall: float = 3600.0  # ... for this many seconds
@@ -98,9 +100,11 @@ def parse_faults(text: str | None) -> Faults:
                         ("html", "http"), ("text", "http"), ("retry_after", "http")):
         if needs in values and what not in values:
             raise FaultSyntaxError(f"{needs} only makes sense together with {what}=")
+    if "echo_auth" in values and not ("http" in values or "error" in values):
+        raise FaultSyntaxError("echo_auth only makes sense together with http= or error=")
     if not values:
         return NO_FAULTS
-    return Faults(**values, source=(text or "").strip())
+    return Faults(**values, source=(text or "").strip())  # type: ignore[arg-type]  # parsed per field above
 
 
 class FaultCounter:

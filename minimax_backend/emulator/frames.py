@@ -10,6 +10,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from ..models import PRO
 from .replies import Reply
@@ -42,7 +43,7 @@ class Envelope:
     bot_name: str = ""  # pro: the answering persona
 
     @classmethod
-    def fresh(cls, model: str, id: str = "", **kwargs) -> "Envelope":
+    def fresh(cls, model: str, id: str = "", **kwargs) -> Envelope:
         """An envelope stamped now, with the given id or a new one."""
         return cls(id=id or new_id(), model=model, created=int(time.time()), **kwargs)
 
@@ -58,7 +59,7 @@ def _sensitivity(env: Envelope) -> dict:
 
 
 def v2_usage(env: Envelope, reply: Reply) -> dict:
-    usage = {"total_tokens": reply.total_tokens, "total_characters": 0,
+    usage: dict[str, Any] = {"total_tokens": reply.total_tokens, "total_characters": 0,
              "prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens}
     if env.thinking:
         usage["completion_tokens_details"] = {"reasoning_tokens": reply.thinking_chunks}

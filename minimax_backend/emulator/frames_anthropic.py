@@ -7,7 +7,7 @@ output tokens, message_stop (docs/minimax-api.md#anthropic-compatible).
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .checks_compat import signature_of
 from .frames import Envelope

@@ -8,7 +8,7 @@ choices-less usage chunk, then `data: [DONE]` (docs/minimax-api.md#openai-compat
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .frames import Envelope, base_resp, v2_completion, v2_delta, v2_usage
 from .replies import Reply

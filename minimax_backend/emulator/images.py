@@ -23,7 +23,7 @@ class SeenImage:
     height: int | None = None
 
     def describe(self) -> str:
-        """E.g. "image/png 64×48"."""
+        """E.g. "image/png 64×48"."""  # noqa: RUF002 - × is what the reply shows
         return f"{self.kind} {self.width}×{self.height}" if self.width else self.kind
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import (ANTHROPIC, OPENAI, PRO, REASONING_FIELD, REASONING_INLINE, REASONING_NONE,
-                      V2, spec_for)
+from ..models import ANTHROPIC, OPENAI, PRO, REASONING_FIELD, REASONING_INLINE, REASONING_NONE, V2, spec_for
 from .checks import Call
 
 CHUNK_CHARS = 4  # <think> (7 chars) and </think> (8) never fit in one chunk: they arrive split
@@ -172,9 +171,6 @@ def compose_reply(call: Call, *, chunk_chars: int | None = None, chunks: int | N
         reasoning = reasoning[:call.max_tokens]
         content = content[:call.max_tokens - len(reasoning)]
         finish = "length"
-    if style == REASONING_FIELD:
-        think_chunks = len(reasoning)
-    else:
-        think_chunks = min(think_chunks, len(content))
+    think_chunks = len(reasoning) if style == REASONING_FIELD else min(think_chunks, len(content))
     return Reply(content=content, reasoning=reasoning, finish_reason=finish,
                  prompt_tokens=prompt_tokens, thinking_chunks=think_chunks, cached_tokens=cached)

@@ -64,10 +64,10 @@ class Emulator:
         config = uvicorn.Config(
             self.app, log_config=log_config, log_level=None if log_config is None else "warning",
             access_log=False, lifespan="on", ws="none", server_header=False,
-            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)  # type: ignore[arg-type]  # uvicorn waits a float
         return uvicorn.Server(config)
 
-    def start(self, timeout: float = 10.0) -> "Emulator":
+    def start(self, timeout: float = 10.0) -> Emulator:
         """Serve in a daemon thread; return once the server accepts connections."""
         if self._thread is not None:
             raise RuntimeError("the emulator is already running")
@@ -107,7 +107,7 @@ class Emulator:
             on_ready(self.url)
         server.run(sockets=[sock])
 
-    def __enter__(self) -> "Emulator":
+    def __enter__(self) -> Emulator:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -7,9 +7,9 @@ stream costs memory for one frame at a time.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable, Iterator, Union
 
 from ..models import ANTHROPIC, OPENAI, PRO
 from . import frames_anthropic, frames_openai
@@ -46,7 +46,7 @@ class Drop:
 
 
 DROP = Drop()
-Step = Union[Write, Pause, Stall, Drop]
+Step = Write | Pause | Stall | Drop
 
 
 def _pieces(api: str, env: Envelope, reply: Reply) -> Iterator[dict]:

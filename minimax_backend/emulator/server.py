@@ -78,11 +78,14 @@ class _Out:
 
 def _http_fault(out: _Out, api: str, env: Envelope) -> ScriptedResponse:
     faults, status = out.faults, out.faults.http
+    assert status is not None, "called for an http= fault only"
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
     extra = [("Retry-After", str(faults.retry_after))] if faults.retry_after is not None else []
+    if faults.echo_auth is not None and faults.error is None:
+        return out.body(_echoed(faults, out.trace_id), status, TEXT_TYPE, extra)
     if faults.html:
         return out.body(http_error_page(status, phrase), status, "text/html", extra)
     if faults.text:
@@ -103,7 +106,16 @@ def _error(api: str, env: Envelope, code: int, message: str, minimal: bool = Fal
 
 
 def _injected_error(api: str, env: Envelope, faults: Faults) -> dict:
-    return _error(api, env, faults.error, status_message(faults.error), faults.minimal)
+    # With echo_auth the trace id, and so the envelope's id, is the request's key.
+    assert faults.error is not None, "called for an error= fault only"
+    message = status_message(faults.error) if faults.echo_auth is None else _echoed(faults, env.id)
+    return _error(api, env, faults.error, message, faults.minimal)
+
+
+def _echoed(faults: Faults, key: str) -> str:
+    """`echo_auth`'s error text: filler up to its length, then the key the request carried."""
+    filler = "The gateway could not forward this request, which was sent with this key. " * 50
+    return filler[:faults.echo_auth] + key
 
 
 def _lenient(raw: bytes) -> object:
@@ -124,10 +136,12 @@ async def _chat(state: EmulatorState, api: str, request: Request):
         faults = state.faults_for(request.headers.get(HEADER))
     except FaultSyntaxError as err:
         return _Out(trace_id, Faults(), 0, None).body(f"{HEADER}: {err}\n", 400, TEXT_TYPE)
+    if faults.echo_auth is not None:
+        trace_id = request.headers.get("authorization", "").removeprefix("Bearer ")
     interval_ms = state.config.interval_ms if faults.interval_ms is None else faults.interval_ms
     out = _Out(trace_id, faults, interval_ms / 1000, state.stopping)
     guess = body if isinstance(body, dict) else {}
-    model = guess.get("model") if isinstance(guess.get("model"), str) else ""
+    model = guess["model"] if isinstance(guess.get("model"), str) else ""
     stream = guess.get("stream") is True
     bare = Envelope.fresh(model, id=trace_id)
     if faults.http is not None:

@@ -30,7 +30,7 @@ def confirm_delete(question_zh: str, question_en: str) -> str:
     const zh = (navigator.language || '').toLowerCase().startsWith('zh');
     const question = (zh ? %s : %s).replace('{title}', () => title);
     return [stored, window.confirm(question)];
-}""" % (json.dumps(question_zh), json.dumps(question_en))
+}""" % (json.dumps(question_zh), json.dumps(question_en))  # noqa: UP031 - JS braces
 
 
 def page_js() -> str:

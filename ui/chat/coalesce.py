@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
-from typing import TypeVar, Union
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -31,7 +31,7 @@ def page_interval(base: float, streaming: int) -> float:
     return min(max(base, MAX_INTERVAL), base * max(1.0, streaming / SMOOTH_STREAMS))
 
 
-Interval = Union[float, Callable[[], float]]
+Interval = float | Callable[[], float]
 
 
 async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
@@ -79,7 +79,7 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
             timeout = max(0.0, next_flush - loop.time()) if batch else heartbeat
             try:
                 kind, value = await asyncio.wait_for(queue.get(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 yield batch
                 batch, next_flush = [], loop.time() + pace()
                 continue

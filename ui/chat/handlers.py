@@ -20,7 +20,8 @@ from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display
-from ..text.strings import lang_of
+from ..text.strings import lang_of, text
+from ..text.valid_text import repaired
 from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
 from .history import check_history, shown_answers, to_messages
@@ -93,7 +94,7 @@ class ChatHandlers:
     def refuse(self, history: Any, err: MiniMaxError, request: gr.Request) -> list[tuple]:
         """The update saying why the reply to the last user message was not asked for
         (none when there is nothing to answer). Outputs: chatbot, raw replies."""
-        history = list(history or [])
+        history, _ = repaired(list(history or []))  # (else the note could not be sent at all)
         if not _awaits_reply(history):
             return []
         return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
@@ -108,6 +109,10 @@ class ChatHandlers:
         if not _awaits_reply(history):
             return  # nothing to answer (an empty message was not sent)
         lang, session = lang_of(request), session_of(request)
+        history, invalid = repaired(history)
+        if invalid:  # sent back repaired, so that the next message can go
+            yield history + [note([text("invalid_text", lang)], "error")], gr.skip()
+            return
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
         try:  # before the backend: the only place that spends the host's key

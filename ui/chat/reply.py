@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from minimax_backend import (
     APIConnectionError,
@@ -53,10 +53,11 @@ def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[s
     lines = ["⚠️ " + advice(err, lang)]
     if host_key and isinstance(err, HOST_SIDE):
         lines.append(text("host_side", lang))
+    # Masked whole, then cut: a cut first could leave a key's prefix no pattern recognises.
     if type(err) is MiniMaxError and err.message:  # a code we have no advice for: say what MiniMax said
-        lines.append(redact_known(err.message[:200]))
+        lines.append(redact_known(err.message)[:200])
     if err.reference():
-        lines.append(err.reference())
+        lines.append(redact_known(err.reference()))
     return lines
 
 
@@ -114,7 +115,7 @@ class Reply:
         self.stopped = self.stopped or stopped
         self.error = self.error or error
 
-    def snapshot(self) -> "Reply":
+    def snapshot(self) -> Reply:
         """A copy that later events do not change (every field is immutable)."""
         return replace(self)
 
@@ -131,7 +132,8 @@ class Reply:
         shown: list[dict] = []
         if self.reasoning.strip():  # not an empty fold for a stream cut after a newline
             done = self.think_ended is not None
-            duration = (self.think_ended if done else self.clock()) - self.think_started
+            ended = self.think_ended if self.think_ended is not None else self.clock()
+            duration = ended - (self.think_started if self.think_started is not None else ended)
             shown.append({"role": "assistant", "content": display(self.reasoning),
                           "metadata": {"title": text("thinking", lang),
                                        "status": "done" if done else "pending",

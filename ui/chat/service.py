@@ -67,9 +67,12 @@ class Route:
         """A route from the page's fields (untrusted); raises ValidationError for a bad key."""
         key = api_key.strip() if isinstance(api_key, str) else ""
         group = group_id.strip() if isinstance(group_id, str) else ""
-        if len(key) > MAX_VISITOR_KEY_CHARS or any(c.isspace() or not c.isprintable() for c in key):
+        # Both travel in HTTP (a header, the URL): printable ASCII only, which also keeps a line
+        # break or a lone surrogate out of any request or error built from them.
+        if len(key) > MAX_VISITOR_KEY_CHARS or not (key.isascii() and key.isprintable()) \
+                or any(c.isspace() for c in key):
             raise refused("api_key", "key_shape")
-        if group and (not group.isdigit() or len(group) > MAX_GROUP_ID_CHARS):
+        if group and (not (group.isascii() and group.isdigit()) or len(group) > MAX_GROUP_ID_CHARS):
             raise refused("group_id", "group_id_digits")
         return cls(region if region in REGIONS else None, key, group if key else "")
 

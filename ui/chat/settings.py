@@ -17,9 +17,11 @@ from minimax_backend.models import APIS, DEFAULT_MODEL, V2, spec_for
 from minimax_backend.types import (
     DEFAULT_BOT_NAME,
     DEFAULT_USER_NAME,
+    MAX_MODEL_CHARS,
     MAX_NAME_CHARS,
     THINK_ADAPTIVE,
     THINKING,
+    check_model_name,
 )
 
 from ..protect.limits import SYSTEM_CHARS
@@ -39,8 +41,7 @@ class Span:
 
 
 UNIT = Span(0, 1, low_open=True)  # temperature and top_p: MiniMax refuses 0 (error 2013) and > 1
-MODEL_CHARS = 100
-TEXT_CHARS = {"model": MODEL_CHARS, "system": SYSTEM_CHARS.default,
+TEXT_CHARS = {"model": MAX_MODEL_CHARS, "system": SYSTEM_CHARS.default,
               "bot_name": MAX_NAME_CHARS, "user_name": MAX_NAME_CHARS}
 
 
@@ -76,6 +77,8 @@ class ChatSettings:
             value = getattr(self, name)
             if not isinstance(value, str):
                 raise refused(name, "field_text")
+            if name == "model" and value.strip():  # in words that say what a name may hold
+                check_model_name(value)
             if len(value) > limit:
                 raise refused(name, "system_too_long" if name == "system" else "too_many_chars",
                               limit=limit)

@@ -13,6 +13,7 @@ from minimax_backend import ValidationError
 from ..text.advice import advice
 from ..text.safe_markdown import display, original
 from ..text.strings import lang_of, text
+from ..text.valid_text import valid
 from .attachments import Attached, attach, image_blocks
 from .history import item_text, last_user_index
 from .lifecycle import Runs, session_of
@@ -20,10 +21,11 @@ from .reply import note
 
 
 def user_message(content: str, images: list[dict] | None = None) -> dict:
-    """A user turn for the widget, any markup in it shown as text, after its images' blocks."""
+    """A user turn for the widget, any markup in it shown as text, any invalid character as �,
+    after its images' blocks."""
     if not images:
-        return {"role": "user", "content": display(content)}
-    text_block = [{"type": "text", "text": display(content)}] if content.strip() else []
+        return {"role": "user", "content": display(valid(content))}
+    text_block = [{"type": "text", "text": display(valid(content))}] if content.strip() else []
     return {"role": "user", "content": [*images, *text_block]}
 
 

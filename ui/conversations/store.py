@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import gradio as gr
@@ -40,7 +41,7 @@ TITLE_CHARS = 40
 _ID = re.compile(r"^[0-9a-f]{16}$")
 
 
-def storage_secret(env: dict | None = None) -> str:
+def storage_secret(env: Mapping[str, str] | None = None) -> str:
     """APP_STORAGE_SECRET if set (a Space secret), else a fixed default: see the module note."""
     env = os.environ if env is None else env
     return (env.get("APP_STORAGE_SECRET") or "").strip() or DEFAULT_STORAGE_SECRET
@@ -63,7 +64,8 @@ def now() -> str:
 
 def parse_store(value: Any) -> dict:
     """A valid store from what the browser sent: bad conversations are dropped, never trusted."""
-    store = {"version": STORE_VERSION, "current": "", "conversations": []}
+    conversations: list[dict] = []
+    store = {"version": STORE_VERSION, "current": "", "conversations": conversations}
     if not isinstance(value, dict) or not isinstance(value.get("conversations"), list):
         return store
     seen = set()
@@ -76,7 +78,7 @@ def parse_store(value: Any) -> dict:
         except FormatError:
             continue
         seen.add(item["id"])
-        store["conversations"].append({"id": item["id"], **document})
+        conversations.append({"id": item["id"], **document})
     current = value.get("current")
     store["current"] = current if current in seen else ""
     return store

@@ -32,7 +32,6 @@ from .spending import Reservation, SlidingWindow
 
 # What a public demo allows one visitor by default, by variable (the ranges: `limits.py`).
 DEFAULTS = {limit.variable: limit.default for limit in LIMITS if limit.variable}
-_TRUE = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -44,21 +43,17 @@ class GuardConfig:
     max_message_chars: int = MESSAGE_CHARS.default
     max_history_chars: int = HISTORY_CHARS.default
     max_history_turns: int = HISTORY_TURNS.default
-    trust_proxy: bool = False  # take the client IP from X-Forwarded-For (Spaces, a proxy)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "GuardConfig":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> GuardConfig:
         """The limits from APP_* variables; raises ValidationError naming a bad one."""
         env = os.environ if env is None else env
-        proxy = (env.get("APP_TRUST_PROXY") or "").strip().lower()
         return cls(
             messages_per_minute=MESSAGES_PER_MINUTE.read(env),
             tokens_per_hour=TOKENS_PER_HOUR.read(env),
             max_message_chars=MESSAGE_CHARS.read(env),
             max_history_chars=HISTORY_CHARS.read(env),
-            max_history_turns=HISTORY_TURNS.read(env),
-            # Spaces runs every app behind its own proxy, which sets X-Forwarded-For.
-            trust_proxy=proxy in _TRUE or (not proxy and env.get("SYSTEM") == "spaces"))
+            max_history_turns=HISTORY_TURNS.read(env))
 
 
 class LimitExceeded(Exception):
@@ -70,14 +65,10 @@ class LimitExceeded(Exception):
         self.retry_after = max(1, math.ceil(retry_after))
 
 
-def client_ip(request: Any, trust_proxy: bool) -> str:
-    """The visitor's address: the first X-Forwarded-For hop behind a trusted proxy, else the
-    socket's peer (a visitor can write any X-Forwarded-For, so it is not trusted by default)."""
-    if trust_proxy:
-        headers = getattr(request, "headers", None) or {}
-        forwarded = (headers.get("x-forwarded-for") or "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
+def client_ip(request: Any) -> str:
+    """The visitor's address as the request carries it. Behind a proxy, the HTTP edge has put
+    the visitor's address there by APP_TRUST_PROXY's rule (ui/server/forwarded.py); no
+    header is read here, so there is one rule, applied once."""
     client = getattr(request, "client", None)
     return getattr(client, "host", None) or "unknown"
 
@@ -106,7 +97,7 @@ class Guard:
     def visitor(self, request: Any) -> tuple[str, ...]:
         """The keys one visitor is counted under: session and client IP."""
         session = getattr(request, "session_hash", None) or "anonymous"
-        return f"session:{session}", f"ip:{client_ip(request, self.config.trust_proxy)}"
+        return f"session:{session}", f"ip:{client_ip(request)}"
 
     def admit(self, keys: tuple[str, ...], prompt: int | None = None,
               reply: int = 0) -> Reservation:
@@ -121,7 +112,7 @@ class Guard:
                 raise LimitExceeded("messages", wait, self.messages.limit)
             reservation = Reservation()
             if prompt is not None and self.tokens.limit:
-                room = min(self.tokens.left(key) for key in keys) - prompt
+                room = min(self.tokens.left(key) or 0 for key in keys) - prompt  # an int: limit is set
                 if room < 1:
                     wait = max(self.tokens.retry_after(key, prompt + 1) for key in keys)
                     raise LimitExceeded("tokens", wait or self.tokens.window, self.tokens.limit)

@@ -12,8 +12,10 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from .log_lines import field, line, summary
 
 log = logging.getLogger("minimax_chat.replies")
 
@@ -25,6 +27,7 @@ _PATTERNS = [
     re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"),
 ]
 KEY_VARIABLES = ("MINIMAX_API_KEY",)
+_TRUE = ("1", "true", "yes", "on")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -40,11 +43,13 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 class Redactor:
     """A log-record factory wrapper that redacts each record as it is created, so every
     logger and handler (the app's, gradio's, uvicorn's, httpx's, added before or after) gets
-    the masked text; tracebacks are formatted and masked then too."""
+    the masked text, on one bounded line (`log_lines.line`); a traceback, kept only when
+    asked for, is formatted and masked then too."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str] = (), keep_tracebacks: bool = False) -> None:
         self.secrets = {s for s in secrets if s}
-        self._factory = None
+        self.keep_tracebacks = keep_tracebacks  # else a traceback is one `Type: message`
+        self._factory: Callable[..., logging.LogRecord] | None = None
 
     def add(self, secret: str) -> None:
         """Also mask this value literally (the configured keys). A visitor's own key is never
@@ -53,12 +58,15 @@ class Redactor:
             self.secrets.add(secret)
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self._factory(*args, **kwargs)
+        factory = self._factory or logging.getLogRecordFactory()
+        record = factory(*args, **kwargs)
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must still be logged
             message = f"{record.msg} {record.args}"
-        record.msg, record.args = redact(message, self.secrets), None
+        if record.exc_info and not self.keep_tracebacks:
+            message, record.exc_info = f"{message} | {summary(record.exc_info)}", None
+        record.msg, record.args = line(redact(message, self.secrets)), None
         if record.exc_info:
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info),
                                      self.secrets)
@@ -66,7 +74,7 @@ class Redactor:
             record.stack_info = redact(record.stack_info, self.secrets)
         return record
 
-    def install(self) -> "Redactor":
+    def install(self) -> Redactor:
         if self._factory is None:
             self._factory = logging.getLogRecordFactory()
             logging.setLogRecordFactory(self)
@@ -82,10 +90,13 @@ def redact_known(text: str) -> str:
 
 
 def install_redaction(env: Any = None) -> Redactor:
-    """Mask the configured keys (MINIMAX_API_KEY) and key-shaped text in every log line."""
+    """Mask the configured keys (MINIMAX_API_KEY) and key-shaped text in every log line, one
+    line per record; a traceback folds into its line unless APP_LOG_TRACEBACKS is on. (The
+    tracebacks gradio prints reach the log through `log_lines.route_printed_tracebacks`.)"""
     env = os.environ if env is None else env
     for name in KEY_VARIABLES:
         _REDACTOR.add((env.get(name) or "").strip())
+    _REDACTOR.keep_tracebacks = (env.get("APP_LOG_TRACEBACKS") or "").strip().lower() in _TRUE
     return _REDACTOR.install()
 
 
@@ -127,7 +138,7 @@ def log_reply(*, session: str, model: str, api: str, outcome: str, ttft: float |
               http_status: int | None = None, trace_id: str = "") -> None:
     """One line per reply; `outcome` is ok, stopped, cut_off, limited or an error kind."""
     log.info("reply session=%s api=%s model=%s outcome=%s ttft=%s duration=%.2fs tokens=%d%s "
-             "code=%s http=%s trace_id=%s", short_id(session), api, model, outcome,
-             "-" if ttft is None else f"{ttft:.3f}s", duration, tokens,
+             "code=%s http=%s trace_id=%s", short_id(session), field(api), field(model),
+             field(outcome), "-" if ttft is None else f"{ttft:.3f}s", duration, tokens,
              "(estimated)" if estimated else "", code if code is not None else "-",
-             http_status if http_status is not None else "-", trace_id or "-")
+             http_status if http_status is not None else "-", field(trace_id or "-"))

@@ -89,7 +89,8 @@ class Reservation:
             return
         self.settled = True
         for entry in self._entries:
-            self._window.settle(entry, tokens)
+            if self._window is not None:
+                self._window.settle(entry, tokens)
 
 
 def estimate_tokens(*texts: str) -> int:

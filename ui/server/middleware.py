@@ -2,14 +2,20 @@
 
 `SecurityHeaders` sends a policy that lets the page load images, media and frames only from
 the app itself, so even markup that slipped past `ui.text.safe_markdown` cannot make a visitor's
-browser call an attacker's server. `BodyLimit` refuses request bodies over a size (the chat
-history travels in every request; `launch(max_file_size=…)` covers uploads only).
+browser call an attacker's server, and lets only the sites `framing.py` allows frame the page.
+`BodyLimit` refuses request bodies over a size (the chat history travels in every request;
+`launch(max_file_size=…)` covers uploads only). `middleware()` also puts the visitor's address
+in each request (`forwarded.py`) and times request bodies (`timeouts.py`).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from starlette.middleware import Middleware
+
+from .forwarded import ForwardedFor, ProxyRule, distrust_in_uvicorn
+from .framing import frame_ancestors_from_env, frame_headers
+from .timeouts import SlowBody, idle_timeout_from_env, install_idle_timeout
 
 CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
@@ -19,14 +25,15 @@ MAX_BODY_BYTES = 8_000_000
 
 
 class SecurityHeaders:
-    """Adds the CSP and no-sniff / referrer headers to every HTTP response."""
+    """Adds the CSP (with `frame_ancestors`, default from APP_FRAME_ANCESTORS) and no-sniff /
+    referrer / frame headers to every HTTP response."""
 
-    HEADERS = [(b"content-security-policy", CSP.encode()),
-               (b"x-content-type-options", b"nosniff"),
-               (b"referrer-policy", b"no-referrer")]
-
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, frame_ancestors: str | None = None) -> None:
         self.app = app
+        ancestors = frame_ancestors_from_env() if frame_ancestors is None else frame_ancestors
+        self.headers = [(b"content-security-policy", f"{CSP}; frame-ancestors {ancestors}".encode()),
+                        (b"x-content-type-options", b"nosniff"),
+                        (b"referrer-policy", b"no-referrer"), *frame_headers(ancestors)]
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -35,7 +42,7 @@ class SecurityHeaders:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [h for h in self.HEADERS if h[0] not in names]
+                extra = [h for h in self.headers if h[0] not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -89,5 +96,16 @@ async def _too_large(send: Any) -> None:
 
 
 def middleware() -> list[Middleware]:
-    """For `launch(app_kwargs={"middleware": ...})`."""
-    return [Middleware(SecurityHeaders), Middleware(BodyLimit)]
+    """For `launch(app_kwargs={"middleware": ...})`; the first listed sees a request first."""
+    return [Middleware(ForwardedFor), Middleware(SecurityHeaders), Middleware(BodyLimit),
+            Middleware(SlowBody)]
+
+
+def prepare_server() -> None:
+    """Check the server's variables (a bad one raises ValidationError naming it) and tell
+    uvicorn, before gradio starts it, to trust no proxy itself and to time request heads."""
+    ProxyRule.from_env()
+    frame_ancestors_from_env()
+    idle = idle_timeout_from_env()
+    distrust_in_uvicorn()
+    install_idle_timeout(idle)

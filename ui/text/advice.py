@@ -94,6 +94,13 @@ REFUSALS: dict[str, Words] = {
     "not_last_user": {EN: "the conversation must end with a user message", ZH: "对话必须以用户消息结尾"},
     "empty": {EN: "the message is empty", ZH: "消息不能为空"},
     "name_length": {EN: "{field} must be 1 to {limit} characters", ZH: "{field} 必须为 1 到 {limit} 个字符"},
+    "name_line": {EN: "{field} must be on one line, without control characters",
+                  ZH: "{field} 必须写在一行内，不能含控制字符"},
+    "model_name": {EN: "a model name is 1 to {limit} letters, digits and . _ - : / (like MiniMax-M2.7)",
+                   ZH: "模型名称只能由字母、数字和 . _ - : / 组成，最多 {limit} 个字符（例如 MiniMax-M2.7）"},
+    "not_unicode": {EN: "{field} contains characters that are not valid text (a lone UTF-16 surrogate); "
+                        "retype it",
+                    ZH: "{field} 含有无效字符（孤立的 UTF-16 代理项），请重新输入"},
     "one_of": {EN: "{field} must be one of {allowed} (got {got!r})",
                ZH: "{field} 必须是 {allowed} 之一（当前为 {got!r}）"},
     "digits": {EN: "{field} must be digits", ZH: "{field} 必须是数字"},
@@ -161,6 +168,8 @@ REFUSALS: dict[str, Words] = {
                        ZH: "{field} 必须是不小于 {minimum} 的整数（当前为 {got!r}）"},
     "whole_in_range": {EN: "{field} must be a whole number from {minimum} to {maximum} (got {got!r})",
                        ZH: "{field} 必须是 {minimum} 到 {maximum} 之间的整数（当前为 {got!r}）"},
+    "setting": {EN: "{field} must be {expected} (got {got!r})",
+                ZH: "{field} 的值无效，应为：{expected}（当前为 {got!r}）"},
     "auth_format": {EN: 'APP_AUTH must look like "user:password,user2:password2"',
                     ZH: 'APP_AUTH 的格式应为 "user:password,user2:password2"'},
 }

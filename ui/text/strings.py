@@ -6,7 +6,10 @@ request runs (errors, notes, the offline banner) are picked from the `Accept-Lan
 """
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
+from gradio.components.chatbot import ExampleMessage
 
 from . import choices
 
@@ -127,8 +130,9 @@ for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and image
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
 
-def tr(key: str) -> gr.i18n.I18nData:
-    """A control's text, translated in the browser."""
+def tr(key: str) -> Any:
+    """A control's text, translated in the browser (an `I18nData`: gradio takes it wherever it
+    takes a label's str, though its type hints say str)."""
     return I18N("mm_" + key)
 
 
@@ -164,6 +168,9 @@ MESSAGES = {
     "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
     "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
              EN: "The previous reply is still streaming: press Stop first."},
+    "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
+                     EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
+                         "Check the message and send it again."},
     "offline": {
         ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
             "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
@@ -196,7 +203,7 @@ MESSAGES = {
 
 MESSAGES.update(choices.MESSAGES)
 
-EXAMPLES = [
+EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
     {"text": "Write a Python function that checks whether a string is a palindrome, with a short test.",
      "display_text": "写一个回文判断函数 · Write a palindrome checker in Python"},
