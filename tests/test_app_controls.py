@@ -95,7 +95,7 @@ def test_the_thinking_switch_shows_only_for_a_model_that_can_turn_it_off():
 
 
 def test_a_hand_typed_model_says_its_limits_are_unknown():
-    switch, note = model_facts(" MiniMax-M9 ", THINK_ADAPTIVE, request())
+    _, note = model_facts(" MiniMax-M9 ", THINK_ADAPTIVE, request())
     assert note["visible"] and note["value"] == (
         "⚠️ MiniMax-M9 is not in this app's list, so its limits are unknown: the app allows up "
         "to 524,288 output tokens and lets MiniMax refuse what the model cannot do.")

@@ -10,8 +10,8 @@ from PIL import Image
 from minimax_backend import ImagePart, Message, ValidationError
 from ui.chat.attachments import MAX_KEPT, attach
 from ui.chat.history import images_note, to_messages
-from ui.chat.turns import TurnHandlers
 from ui.chat.lifecycle import Runs
+from ui.chat.turns import TurnHandlers
 from ui.conversations.export import FormatError, parse_messages, to_markdown
 from ui.conversations.transcript import history_to_messages, messages_to_history
 from ui.protect import images
@@ -27,7 +27,7 @@ def encoded(size, fmt="PNG", mode="RGB", **options):
 
 
 def png_header(width, height):
-    """A PNG that declares `width`×`height` pixels in a few dozen bytes: a decompression bomb."""
+    """A PNG that declares `width`x`height` pixels in a few dozen bytes: a decompression bomb."""
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)

@@ -32,7 +32,7 @@ def url(emulator):
 
 @pytest.fixture(scope="module")
 def picture(tmp_path_factory):
-    """A 64×48 PNG with a name that lies about its type: the bytes decide."""
+    """A 64x48 PNG with a name that lies about its type: the bytes decide."""
     path = tmp_path_factory.mktemp("images") / "holiday.png"
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 40, 40)).save(out, "PNG")

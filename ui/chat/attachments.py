@@ -62,7 +62,7 @@ def is_ours(block: dict) -> bool:
 
 
 def describe(block: dict) -> str:
-    """How a file block names its image ("PNG 800×600"), from its alt text."""
+    """How a file block names its image ("PNG 800x600"), from its alt text."""
     alt = block.get("alt_text")
     return alt[:40] if isinstance(alt, str) and alt else "image"
 

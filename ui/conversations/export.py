@@ -6,7 +6,7 @@ The JSON document is lossless and is also how a conversation is kept in the visi
      "settings": {"api", "model", "system", "temperature", "top_p", "max_tokens",
                   "bot_name", "user_name", "thinking"?: "adaptive"|"off"},
      "messages": [{"role": "user"|"assistant", "content": str,
-                   "images"?: [str],   # user: what was attached ("PNG 800×600"), not the image
+                   "images"?: [str],   # user: what was attached ("PNG 800x600"), not the image
                    "raw"?: str,        # the assistant turn as MiniMax sent it (M2's <think> part)
                    "reasoning"?: str,  # the thinking shown folded away
                    "note"?: {"kind": "info"|"error", "lines": [str]}}]}  # usage, errors

@@ -3,7 +3,7 @@
 The widget shows an assistant turn as up to three items (the folded thinking, the answer, a
 note); the document keeps it as one message with `reasoning`, `raw` and `note` beside the
 answer (see `ui.conversations.export`). A user turn's images are kept as a line naming each
-("PNG 800×600"), never the image: restored, they show as a note saying so.
+("PNG 800x600"), never the image: restored, they show as a note saying so.
 """
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ class CheckedImage:
     height: int
 
     def describe(self) -> str:
-        """E.g. "PNG 800×600", as the chat and the stored conversation name it."""
+        """E.g. "PNG 800x600", as the chat and the stored conversation name it."""
         return f"{self.part.mime.removeprefix('image/').upper()} {self.width}×{self.height}"
 
 
