@@ -3,7 +3,7 @@
 A checked image is kept server-side, in the session's `Attached` state, keyed by the path of
 the upload the chat shows: the history comes back from the browser (untrusted), so a path in
 it only ever looks up an image this session attached, never reads a file. gradio deletes
-uploads after a few minutes (app.py's `delete_cache`), which is why the bytes are kept here.
+uploads on a schedule (app.py's `delete_cache`), which is why the bytes are kept here.
 At most `MAX_KEPT` images are kept a session, the oldest dropped first; a turn whose image
 is gone (dropped, or the page reloaded) is sent with a line naming it instead.
 """
