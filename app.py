@@ -18,7 +18,7 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
-from ui.browser.scripts import BUSY, IDLE, page_js
+from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -178,6 +178,9 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
             return page_load(service, request)
 
         demo.load(load, None, [banner, region], **quick)
+        # The box allows what the guard does (a longer paste would become a file).
+        demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
+                  **quick)
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     _skip_traffic_summary(demo)

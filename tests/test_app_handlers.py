@@ -168,7 +168,7 @@ def test_a_lone_surrogate_is_shown_as_a_replacement_with_a_note_and_nothing_is_s
 
 
 def test_a_typed_lone_surrogate_enters_the_chat_as_a_replacement():
-    _, history = TurnHandlers(Runs()).send("oops \ud83d", [], request())
+    _, history, _ = TurnHandlers(Runs()).send("oops \ud83d", [], None, request())
     assert history == [{"role": "user", "content": "oops \ufffd"}]
 
 
