@@ -103,6 +103,21 @@ def test_m1_reasoning_content_is_a_thought_block_and_not_sent_back(served, emula
     assert assistant.startswith("你好！这是 MiniMax 模拟器") and "我是模拟器" not in assistant
 
 
+@pytest.mark.parametrize("api", ["v2", "openai", "anthropic"])
+def test_m3_thinks_in_one_fold_from_every_dialect_and_not_at_all_when_off(served, emulator, api):
+    _, client = served
+    m3 = [api, "cn", "MiniMax-M3", "", 1.0, 0.95, 2048, "MM智能助理", "用户", "adaptive", "", ""]
+    thought, answer, _note = ask(client, "hello", m3).result()[1:]
+    assert thought["metadata"]["title"] == "💭 思考过程" and "我是模拟器" in texts([thought])[0]
+    assert texts([answer])[0].startswith("你好！这是 MiniMax 模拟器") and "<think>" not in texts([answer])[0]
+    off = m3[:9] + ["off", "", ""]
+    final = ask(client, "hello", off).result()
+    assert [item.get("metadata") or {} for item in final[1:]] == [{}, {}]  # answer and note only
+    assert texts(final[1:2])[0].startswith("你好！这是 MiniMax 模拟器")
+    sent = emulator.requests[-1].body
+    assert sent["thinking"] == {"type": "disabled"}
+
+
 def test_a_business_error_is_explained_with_code_and_trace_id(served, emulator):
     _, client = served
     emulator.push_fault("error=1008")
