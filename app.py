@@ -44,6 +44,8 @@ from ui.protect.limits import SYSTEM_CHARS
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
+from ui.server.sessions import bounded_sessions
+from ui.server.uploads import CACHE_SWEEP
 from ui.text.strings import EXAMPLES, I18N, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
@@ -80,8 +82,9 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     chat = ChatHandlers(service, interval=interval, guard=guard)
     spec = spec_for(DEFAULT_MODEL[V2])
 
-    # Hourly, gradio deletes the files it cached for this page (exports, imports) after an hour.
-    with gr.Blocks(title="MiniMax Chat", delete_cache=(3600, 3600)) as demo:
+    # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
+    # two minutes old: ui/server/uploads.py budgets uploads over that span.
+    with gr.Blocks(title="MiniMax Chat", delete_cache=CACHE_SWEEP) as demo:
         gr.Markdown(tr("title"))
         gr.Markdown(tr("subtitle"))
         banner = gr.Markdown(visible=False, elem_id="banner")
@@ -183,8 +186,20 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                   **quick)
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
+    _browser_steps_off_run(demo)
     _skip_traffic_summary(demo)
     return demo
+
+
+def _browser_steps_off_run(demo: gr.Blocks) -> None:
+    """`POST /gradio_api/run/predict` runs any step named by its `fn_index` outside the queue,
+    unless it is queued (`api_open=False`). The page posts there only its quick steps that
+    have a Python function: every other step (run in the browser, or a cancel, which goes to
+    `/cancel`) is marked queued, which the browser never reads for a step without one, so
+    gradio refuses it there."""
+    for step in demo.fns.values():
+        if step.fn is None:
+            step.queue = True
 
 
 def _skip_traffic_summary(demo: gr.Blocks) -> None:
@@ -246,13 +261,14 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
 def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
-    optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory; the
-    visitor's address, a CSP, a body cap and a body timeout (ui/server/middleware.py); no
-    public /monitoring page."""
+    optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory, and
+    128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
+    a body timeout and each address's budget (ui/server/middleware.py); no public
+    /monitoring page."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
-            "app_kwargs": {"middleware": middleware()},
+            "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
             "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js(),
             "enable_monitoring": False}
 

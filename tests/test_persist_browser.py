@@ -129,11 +129,12 @@ def test_switching_conversations_restores_their_settings_and_raw_replies(browser
 
 
 def fetch(page, selector, suffix):
-    """Click an export button and download the file it offers."""
-    page.click(selector)
-    page.wait_for_function("""s => { const a = document.querySelector('#export-file a');
-                                     return a && a.href.endsWith(s); }""", arg=suffix)
-    return page.request.get(page.locator("#export-file a").first.get_attribute("href")).body()
+    """Click an export button and read the file the browser saves."""
+    with page.expect_download() as saved:
+        page.click(selector)
+    assert saved.value.suggested_filename.endswith(suffix)
+    with open(saved.value.path(), "rb") as handle:
+        return handle.read()
 
 
 def test_delete_asks_first_and_cancel_keeps_the_chat(browser, url):

@@ -2,7 +2,7 @@
 and that stored data coming back from the browser is never trusted."""
 import json
 import os
-import time
+import tempfile
 from types import SimpleNamespace
 
 import gradio as gr
@@ -10,7 +10,6 @@ import pytest
 
 from ui.chat.reply import note
 from ui.chat.settings import FIELDS, ChatSettings
-from ui.conversations import files as conv
 from ui.conversations import store as stored_data
 from ui.conversations.export import FORMAT, MAX_FIELD_CHARS
 from ui.conversations.files import FileHandlers
@@ -181,9 +180,11 @@ def test_an_import_opens_a_new_conversation_and_a_bad_file_changes_nothing(tmp_p
     handlers = ConversationHandlers()
     store = saved_store(handlers)
     files = FileHandlers()
-    path = files.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
-                             request=request())
-    imported = files.import_file(path, store, [], {}, V2_SETTINGS, request=request())
+    name, body = files.export_json(store, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
+                                   request=request())
+    path = tmp_path / name  # as the browser saves it
+    path.write_text(body, encoding="utf-8")
+    imported = files.import_file(str(path), store, [], {}, V2_SETTINGS, request=request())
     new_store, listing, history, raw = imported[:4]
     assert len(new_store["conversations"]) == 2 and new_store["current"] != store["current"]
     assert raw == RAW and history[2]["content"] == "你好！" and listing["choices"][0][0] == "你好"
@@ -195,26 +196,19 @@ def test_an_import_opens_a_new_conversation_and_a_bad_file_changes_nothing(tmp_p
 
 
 def test_markdown_export_names_the_file_and_keeps_thinking_folded():
-    path = FileHandlers().export_markdown(None, [blocks(i) for i in HISTORY], RAW, ["thinking"],
-                                          V2_SETTINGS, request=request())
-    with open(path, encoding="utf-8") as handle:
-        body = handle.read()
+    path, body = FileHandlers().export_markdown(None, [blocks(i) for i in HISTORY], RAW,
+                                                ["thinking"], V2_SETTINGS, request=request())
     assert path.endswith(".md") and body.startswith("# 你好\n") and "<details>" in body
     assert os.path.basename(path).startswith("minimax-chat-你好-")  # its title, then the time
 
 
-def test_an_export_removes_exports_older_than_ten_minutes(monkeypatch, tmp_path):
-    monkeypatch.setattr(conv, "EXPORTS", str(tmp_path))
-    old, recent = tmp_path / "export-old", tmp_path / "export-recent"
-    for folder, age in ((old, 601), (recent, 60)):
-        folder.mkdir()
-        (folder / "minimax-chat.json").write_text("{}")
-        stamp = time.time() - age
-        os.utime(folder, (stamp, stamp))
-    path = FileHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW,
-                                              V2_SETTINGS, request=request())
-    assert os.path.dirname(os.path.dirname(path)) == str(tmp_path)
-    assert not old.exists() and recent.exists() and os.path.exists(path)
+def test_an_export_writes_nothing_on_the_server(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    name, body = FileHandlers().export_json(None, [blocks(i) for i in HISTORY], RAW, V2_SETTINGS,
+                                            request=request())
+    assert name.startswith("minimax-chat-你好-") and name.endswith(".json")
+    assert json.loads(body)["messages"][1]["raw"] == RAW["你好！"]
+    assert list(tmp_path.iterdir()) == []  # the browser saves it (ui/browser/scripts.py)
 
 
 def test_the_store_drops_the_oldest_conversations_to_fit(monkeypatch):

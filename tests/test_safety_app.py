@@ -42,7 +42,7 @@ def test_launch_options_keep_ssr_and_run_history_off_and_cap_uploads():
     assert options["ssr_mode"] is False and options["run_history"] is False
     assert options["max_file_size"] == "5mb" and options["auth"] is None  # an image (issue 12)
     assert options["state_session_capacity"] == 1000  # gradio's own default keeps 10,000
-    assert app.demo.delete_cache == (3600, 3600)  # cached exports and imports go after an hour
+    assert app.demo.delete_cache == (60, 120)  # uploaded imports go within three minutes
 
 
 def test_the_queue_cannot_be_bypassed(served):

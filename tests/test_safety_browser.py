@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
 
 import browser_kit
 import httpx
@@ -183,11 +183,13 @@ def test_no_key_in_any_page_response_stream_error_or_log(browser, keyed_app, emu
     wait_for_text(page, "#chatbot .mm-note:not(.mm-pending)", "tokens")
     for button in ("#export-json", "#export-md"):  # the chat's exports, as downloaded
         if page.locator(button).count():
-            page.click(button)
-            link = page.wait_for_selector(f"#export-file a[href*='{button[8:]}']")
-            exported = requests.get(urljoin(url + "/", link.get_attribute("href")), timeout=10)
-            assert exported.status_code == 200 and b"second" in exported.content
-            assert_no_key(exported.content, f"the {button[8:]} export")
+            with page.expect_download() as saved:
+                page.click(button)
+            assert saved.value.suggested_filename.endswith("." + button[8:])
+            with open(saved.value.path(), "rb") as handle:
+                exported = handle.read()
+            assert b"second" in exported
+            assert_no_key(exported, f"the {button[8:]} export")
     streamed = "".join(page.evaluate("window.__queueStream"))
     assert "process_completed" in streamed and "2049" in streamed, streamed[-500:]
     assert_no_key(streamed, "the queue stream the page read")

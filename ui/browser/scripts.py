@@ -40,6 +40,23 @@ def max_chars(selector: str, limit: int) -> str:
             f"if (box) box.maxLength = {int(limit)}; }}")
 
 
+# Run after an export's handler with the file name and text it returned: the browser saves
+# the file, so the server keeps nothing on disk (ui/conversations/handlers.py `file_name`).
+DOWNLOAD = """(name, body) => {
+    if (name && body) {
+        const type = name.endsWith('.json') ? 'application/json' : 'text/markdown';
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(new Blob([body], {type: `${type};charset=utf-8`}));
+        link.download = name;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    }
+    return [];
+}"""
+
+
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
     switch for Send and Stop, and the chat box's focus on a desktop."""

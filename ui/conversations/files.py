@@ -1,13 +1,11 @@
-"""Export and import of a conversation: the current one written as a JSON or Markdown file
-for download, and an exported JSON file opened as a new conversation. The file format and
+"""Export and import of a conversation: the current one as a JSON or Markdown file for the
+browser to save, and an exported JSON file opened as a new conversation. The file format and
 its checks are `ui/conversations/export.py`.
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 import time
 from typing import Any
 
@@ -67,56 +65,30 @@ class FileHandlers:
         return {k: v for k, v in conversation.items() if k != "id"}
 
     def export_json(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
-                    request: gr.Request) -> str:
-        """The current conversation as a JSON file. Output: a file."""
+                    request: gr.Request) -> tuple[str, str]:
+        """The current conversation as a JSON file, saved by the browser. Outputs: file
+        name, text."""
         lang = lang_of(request)
         document = self._document(stored, history, raw, settings, lang)
         document["title"] = title_of(document, lang)
-        return _write(export.dump_json(document), document["title"], ".json")
+        return file_name(document["title"], ".json"), export.dump_json(document)
 
     def export_markdown(self, stored: Any, history: Any, raw: Any, options: Any,
-                        settings: ChatSettings | None, request: gr.Request) -> str:
-        """The current conversation as Markdown, with the chosen options. Output: a file."""
+                        settings: ChatSettings | None, request: gr.Request) -> tuple[str, str]:
+        """The current conversation as Markdown, with the chosen options, saved by the
+        browser. Outputs: file name, text."""
         options = options if isinstance(options, list) else []
         lang = lang_of(request)
         document = self._document(stored, history, raw, settings, lang)
         document["title"] = title_of(document, lang)
         body = export.to_markdown(document, lang, thinking="thinking" in options,
                                   notes="usage" in options)
-        return _write(body, document["title"], ".md")
+        return file_name(document["title"], ".md"), body
 
 
-
-# Exports are written here, each in its own folder so the download keeps a readable name.
-# Gradio copies a returned file into its cache straight away (cleaned by the Blocks'
-# `delete_cache`), so older exports are removed on the next export: a public server must
-# not collect every visitor's conversations on its disk.
-EXPORTS = os.path.join(tempfile.gettempdir(), "minimax-chat-exports")
-EXPORT_TTL = 600.0  # seconds
-
-
-def _write(body: str, title: str, suffix: str) -> str:
-    os.makedirs(EXPORTS, exist_ok=True)
-    _prune(EXPORTS, time.time() - EXPORT_TTL)
-    folder = tempfile.mkdtemp(prefix="export-", dir=EXPORTS)
-    name = "-".join(filter(None, ("minimax-chat", _file_name(title), time.strftime("%Y%m%d-%H%M%S"))))
-    path = os.path.join(folder, name + suffix)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(body)
-    return path
-
-
-def _file_name(title: str) -> str:
-    """The title as part of a file name: letters, digits and CJK kept, the rest as dashes."""
-    kept = re.sub(r"[^\w\u3400-\u9fff]+", "-", title, flags=re.UNICODE).strip("-_")
-    return kept[:40].rstrip("-_")
-
-
-def _prune(root: str, before: float) -> None:
-    """Remove the folders in `root` last changed before `before` (a timestamp)."""
-    for entry in os.scandir(root):
-        try:
-            if entry.is_dir(follow_symlinks=False) and entry.stat().st_mtime < before:
-                shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:
-            continue  # removed meanwhile by another export
+# An export is sent to the page, which saves it as a file (ui/browser/scripts.py DOWNLOAD):
+# the server writes nothing, so a public link cannot be made to fill its disk with exports.
+def file_name(title: str, suffix: str) -> str:
+    """minimax-chat-<the title: letters, digits and CJK kept, the rest as dashes>-<time>."""
+    kept = re.sub(r"[^\w\u3400-\u9fff]+", "-", title, flags=re.UNICODE).strip("-_")[:40].rstrip("-_")
+    return "-".join(filter(None, ("minimax-chat", kept, time.strftime("%Y%m%d-%H%M%S")))) + suffix

@@ -6,7 +6,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..browser.scripts import AFTER_A_MOMENT, confirm_delete
+from ..browser.scripts import AFTER_A_MOMENT, DOWNLOAD, confirm_delete
 from ..chat.form import SettingsForm
 from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
@@ -66,8 +66,9 @@ class ConversationPanel:
             with gr.Row():
                 self.export_md = gr.Button(tr("export_md"), elem_id="export-md", size="sm")
                 self.export_json = gr.Button(tr("export_json"), elem_id="export-json", size="sm")
-            self.file = gr.File(elem_id="export-file", label=tr("export_file"), interactive=False,
-                                height=80)
+            # An export's file name and text, for the browser to save (`DOWNLOAD`).
+            self.export_name = gr.Textbox("", visible=False, elem_id="export-name")
+            self.export_body = gr.Textbox("", visible=False, elem_id="export-body")
             self.import_json = gr.UploadButton(tr("import_json"), elem_id="import-json", size="sm",
                                                file_types=[".json"], file_count="single",
                                                type="filepath")
@@ -89,9 +90,11 @@ class ConversationPanel:
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **QUICK)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
+        exported = [self.export_name, self.export_body]
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
-                             outputs=self.file, **QUICK)
-        self.export_json.click(**form.event(f.export_json, *on_screen), outputs=self.file, **QUICK)
+                             outputs=exported, **QUICK).success(None, exported, None, js=DOWNLOAD)
+        self.export_json.click(**form.event(f.export_json, *on_screen), outputs=exported,
+                               **QUICK).success(None, exported, None, js=DOWNLOAD)
         self.import_json.upload(**form.event(f.import_file, self.import_json, *on_screen),
                                 outputs=opened, **CHECKED)
         # New chat, while a reply streams, leaves its conversation: no save of that reply

@@ -109,13 +109,21 @@ def title_of(conversation: dict, lang: str) -> str:
     return first if len(first) <= TITLE_CHARS else first[:TITLE_CHARS - 1] + "…"
 
 
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode())
+
+
 def bound(store: dict) -> dict:
     """Drop the oldest conversations (never the current one) until the store fits."""
     conversations = store["conversations"]
-    while len(conversations) > 1 and (len(conversations) > MAX_CONVERSATIONS
-                                      or len(json.dumps(store, ensure_ascii=False).encode()) > MAX_STORE_BYTES):
+    # The store's JSON is its frame plus each conversation's, joined by ", ": each is
+    # measured once (measuring the whole store after every drop cost seconds for a large one).
+    sizes = {id(c): _json_bytes(c) + 2 for c in conversations}
+    size = _json_bytes({**store, "conversations": []}) - 2 + sum(sizes.values())
+    while len(conversations) > 1 and (len(conversations) > MAX_CONVERSATIONS or size > MAX_STORE_BYTES):
         # Least recently updated first; on a tie, the one furthest down the list (older).
         _, index = min((c.get("updated") or "", -i) for i, c in enumerate(conversations)
                        if c["id"] != store["current"])
+        size -= sizes[id(conversations[-index])]
         del conversations[-index]
     return store

@@ -1,11 +1,15 @@
-"""HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap.
+"""HTTP-level protections gradio does not add: a Content-Security-Policy and a body cap,
+assembled with the others of `ui.server` in `middleware()`.
 
 `SecurityHeaders` sends a policy that lets the page load images, media and frames only from
 the app itself, so even markup that slipped past `ui.text.safe_markdown` cannot make a visitor's
 browser call an attacker's server, and lets only the sites `framing.py` allows frame the page.
-`BodyLimit` refuses request bodies over a size (the chat history travels in every request;
-`launch(max_file_size=…)` covers uploads only). `middleware()` also puts the visitor's address
-in each request (`forwarded.py`) and times request bodies (`timeouts.py`).
+`BodyLimit` refuses request bodies over a size, on every route: the chat history travels in
+every request, and an upload holds one file (`launch(max_file_size=…)` checks each file, not
+the request). `middleware()` also puts the visitor's address in each request
+(`forwarded.py`), refuses the routes the page never calls (`refused.py`), holds each address
+to its budget (`budget.py`), times request bodies (`timeouts.py`) and checks uploads
+(`uploads.py`).
 """
 from __future__ import annotations
 
@@ -13,15 +17,21 @@ from typing import Any
 
 from starlette.middleware import Middleware
 
+from .budget import RequestBudget
 from .forwarded import ForwardedFor, ProxyRule, distrust_in_uvicorn
 from .framing import frame_ancestors_from_env, frame_headers
+from .refused import RefusedRoutes
 from .timeouts import SlowBody, idle_timeout_from_env, install_idle_timeout
+from .uploads import UploadGuard, is_upload
 
 CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'")
 # Requests carry the chat history and, for some events, the browser's encrypted conversation
 # store (ui/conversations/store.py, up to what localStorage holds, ~5 MB): this fits both.
 MAX_BODY_BYTES = 8_000_000
+# An upload: one file of at most launch's max_file_size ("5mb", 5 MiB: an image, app.py), and
+# its multipart framing.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 16_384
 
 
 class SecurityHeaders:
@@ -50,21 +60,23 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Answers 413 to a request whose body is over `limit` bytes (uploads excepted: gradio's
-    `max_file_size` applies there)."""
+    """Answers 413 to a request whose body is over `limit` bytes, or over `upload_limit` for
+    an upload, however the path is spelled."""
 
-    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES,
+                 upload_limit: int = MAX_UPLOAD_BYTES) -> None:
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("path", "").endswith("/upload"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.upload_limit if is_upload(scope) else self.limit
         headers = dict(scope.get("headers") or [])
         try:
             declared = int(headers.get(b"content-length", b"0"))
         except ValueError:
             declared = 0
-        if declared > self.limit:
+        if declared > limit:
             return await _too_large(send)
         received = 0
 
@@ -73,7 +85,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise _TooLarge()
             return message
 
@@ -96,9 +108,13 @@ async def _too_large(send: Any) -> None:
 
 
 def middleware() -> list[Middleware]:
-    """For `launch(app_kwargs={"middleware": ...})`; the first listed sees a request first."""
-    return [Middleware(ForwardedFor), Middleware(SecurityHeaders), Middleware(BodyLimit),
-            Middleware(SlowBody)]
+    """For `launch(app_kwargs={"middleware": ...})`; the first listed sees a request first:
+    the visitor's address, headers on every answer, routes the page never calls, each
+    address's budget (before any body is read), the body cap, the body's pace, and the
+    upload checks (which read the capped body)."""
+    return [Middleware(ForwardedFor), Middleware(SecurityHeaders), Middleware(RefusedRoutes),
+            Middleware(RequestBudget), Middleware(BodyLimit), Middleware(SlowBody),
+            Middleware(UploadGuard)]
 
 
 def prepare_server() -> None:
