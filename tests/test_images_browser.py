@@ -117,3 +117,18 @@ def test_thinking_off_gives_a_reply_without_a_fold(browser, url, emulator):
     choose_model(page, "MiniMax-M2.7")  # it always thinks: no switch to show
     page.wait_for_selector("#thinking", state="hidden")
     page.context.close()
+
+
+def test_two_images_picked_in_one_dialog_both_reach_minimax(browser, url, picture, tmp_path):
+    """A phone's picker hands over several photos at once: one upload request with both."""
+    second = tmp_path / "second.jpg"
+    Image.new("RGB", (32, 20), (10, 90, 200)).save(second, "JPEG")
+    page = open_page(browser, url)
+    page.set_input_files("#chat-input input[type=file]", [str(picture), str(second)])
+    page.wait_for_function("() => document.querySelectorAll('#chat-input img').length == 2",
+                           timeout=browser_kit.TIMEOUT)
+    send(page, "比较这两张图")
+    wait_for_reply(page)
+    wait_for_text(page, BOT, "图片 / images: 2 (image/png 64×48, image/jpeg 32×20)")
+    assert page.locator(USER).locator("img").count() == 2
+    page.close()
