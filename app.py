@@ -18,8 +18,8 @@ import gradio as gr
 from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
-from minimax_backend.types import MAX_NAME_CHARS
-from ui.browser.scripts import BUSY, IDLE, page_js
+from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
+from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -32,6 +32,7 @@ from ui.panels.controls import (
     BOT_NAME,
     REGION_CHOICES,
     USER_NAME,
+    model_facts,
     on_api_change,
     on_model_change,
     page_load,
@@ -39,6 +40,7 @@ from ui.panels.controls import (
 )
 from ui.panels.own_key import check_key, key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
+from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.limits import SYSTEM_CHARS
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
@@ -52,7 +54,8 @@ from ui.text.strings import EXAMPLES, I18N, tr
 CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their first token in < 1 s
 MAX_THREADS = 64
 QUEUE_SIZE = 256
-MAX_FILE_SIZE = "2mb"  # the only upload is a chat import (ui/conversations/export.py MAX_FILE_BYTES)
+# Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
+MAX_FILE_SIZE = f"{MAX_IMAGE_BYTES // 1_000_000}mb"
 
 # The delimiters models actually write; `$$` must come before `$`.
 LATEX_DELIMITERS: list[dict[str, str | bool]] = [
@@ -87,6 +90,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         gr.Markdown(tr("subtitle"))
         banner = gr.Markdown(visible=False, elem_id="banner")
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
+        attached = gr.State({})  # the session's images as sent (ui/chat/attachments.py)
 
         with gr.Row(equal_height=False):
             with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
@@ -99,26 +103,32 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
                     allow_tags=False)
                 with gr.Row(equal_height=True):
-                    chat_input = gr.Textbox(
+                    # Images are pasted, dropped or picked here; Send and Stop are our own.
+                    chat_input = gr.MultimodalTextbox(
                         elem_id="chat-input", label=tr("input"), show_label=False,
-                        placeholder=tr("input_placeholder"),
-                        lines=1, max_lines=10, max_length=guard.config.max_message_chars,
+                        placeholder=tr("input_placeholder"), file_types=["image"],
+                        file_count="multiple", max_plain_text_length=guard.config.max_message_chars,
+                        lines=1, max_lines=10, submit_btn=False, stop_btn=False,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
                         stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
                                          interactive=False)
                 new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
+                gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
             with gr.Column(scale=2, min_width=280):
                 with gr.Accordion(tr("settings"), open=True):
                     api_mode = gr.Radio(API_CHOICES, value=V2, elem_id="api-mode",
                                         label=tr("api_mode"), info=tr("api_mode_info"))
+                    gr.Markdown(tr("api_guide"), elem_id="api-guide", elem_classes=["mm-note"])
                     region = gr.Radio(REGION_CHOICES, value=DEFAULT_REGION, elem_id="region",
                                       label=tr("region"), info=tr("region_info"))
                     model = gr.Dropdown(models_for(V2), value=DEFAULT_MODEL[V2], elem_id="model",
                                         allow_custom_value=True, label=tr("model"),
                                         info=tr("model_info"))
+                    model_note = gr.Markdown(visible=False, elem_id="model-note",
+                                             elem_classes=["mm-note"])
                     system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
                                         max_length=SYSTEM_CHARS.default,
                                         label=tr("system"), info=tr("system_info"),
@@ -140,22 +150,30 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     user_name = gr.Textbox(USER_NAME, visible=False, elem_id="user-name",
                                            max_length=MAX_NAME_CHARS, label=tr("user_name"),
                                            info=tr("user_name_info"))
+                    thinking = gr.Radio(
+                        [(tr("thinking_adaptive"), THINK_ADAPTIVE), (tr("thinking_off"), THINK_OFF)],
+                        value=THINK_ADAPTIVE, elem_id="thinking", label=tr("thinking"),
+                        info=tr("thinking_info"), visible=spec.thinking_switch)
                     reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
                     user_key, user_group, test_key, key_status = key_panel()
 
         form = SettingsForm(api=api_mode, model=model, system=system, temperature=temperature,
                             top_p=top_p, max_tokens=max_tokens, bot_name=bot_name,
-                            user_name=user_name)
+                            user_name=user_name, thinking=thinking)
         saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
-        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group)
-        _wire_chat(chat, chatbot, raw_replies, chat_input, send, stop, new_chat, reply, saves)
+        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group,
+                            attached)
+        _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
+                   reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         sampling = [temperature, top_p, max_tokens]
         api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
             on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
         model.input(on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
+        # `change`: whatever set the model (the visitor, the API switch, a restored chat).
+        model.change(model_facts, [model, thinking], [thinking, model_note], **quick)
 
         def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
             return check_key(service, key, group, where, api, name, request, chat.guard)
@@ -168,6 +186,9 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
             return page_load(service, request)
 
         demo.load(load, None, [banner, region], **quick)
+        # The box allows what the guard does (a longer paste would become a file).
+        demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
+                  **quick)
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     _browser_steps_off_run(demo)
@@ -196,8 +217,8 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
     demo._queue.ANALYTICS_MAX_EVENTS = 1
 
 
-def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
-               chat_input: gr.Textbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
+def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, gr.State],
+               chat_input: gr.MultimodalTextbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
                reply: dict[str, Any], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
@@ -206,6 +227,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
     inputs (`reply_event`). `saves` store the chat in the browser once a message is sent,
     after its reply, Stop and Undo."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+    raw_replies, attached = states  # raw replies, and the session's images (attachments.py)
     turns = TurnHandlers(chat.runs)
     stream: dict[str, Any] = {
         **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
@@ -213,8 +235,10 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
-        chat_input.submit(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
-        send.click(turns.send, [chat_input, chatbot], [chat_input, chatbot], **starting),
+        chat_input.submit(turns.send, [chat_input, chatbot, attached],
+                          [chat_input, chatbot, attached], **starting),
+        send.click(turns.send, [chat_input, chatbot, attached], [chat_input, chatbot, attached],
+                   **starting),
         chatbot.retry(turns.retry, chatbot, chatbot, **starting),
         chatbot.edit(turns.edit, chatbot, chatbot, **starting),
         chatbot.example_select(turns.example, None, chatbot, **starting),
@@ -224,7 +248,8 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, raw_replies: gr.State,
         # One public name, for automation and the gradio_client tests; the rest are private.
         # Its inputs are a set, so its parameters come in the order the components were made:
         # the chat, api, region, model, system, temperature, top_p, max tokens, bot name, user
-        # name, the visitor's key and GroupId (raw replies are server state, not a parameter).
+        # name, thinking, the visitor's key and GroupId (raw replies and images are server
+        # state, not parameters).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply

@@ -120,7 +120,8 @@ class _Visitor:
 
     async def send(self, message: str) -> Visit:
         """Type `message` and press Enter; timed from the key press."""
-        self.values[self.target.trigger] = message
+        multimodal = self.target.model.type_of(self.target.trigger) == "multimodaltextbox"
+        self.values[self.target.trigger] = {"text": message, "files": []} if multimodal else message
         self.visit.started = time.perf_counter()
         if self.visit.ok:
             await self._guarded(self.target.model.started_by(self.target.trigger, "submit"))

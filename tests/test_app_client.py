@@ -15,7 +15,7 @@ from minimax_backend import Settings
 from ui.chat.service import ChatService
 
 # ... then the visitor's own key and GroupId (empty: the server's key or the offline emulator)
-CONTROLS = ["v2", "cn", "MiniMax-M2.7", "You are a pirate.", 0.7, 0.9, 4096, "MM智能助理", "用户", "", ""]
+CONTROLS = ["v2", "cn", "MiniMax-M2.7", "You are a pirate.", 0.7, 0.9, 4096, "MM智能助理", "用户", "adaptive", "", ""]
 
 
 class TrackingService(ChatService):
@@ -93,7 +93,7 @@ def test_the_next_turn_sends_the_raw_reply_back_and_nothing_shown_only(served, e
 
 def test_m1_reasoning_content_is_a_thought_block_and_not_sent_back(served, emulator):
     _, client = served
-    m1 = ["v2", "cn", "MiniMax-M1", "", 1.0, 0.95, 8192, "MM智能助理", "用户", "", ""]
+    m1 = ["v2", "cn", "MiniMax-M1", "", 1.0, 0.95, 8192, "MM智能助理", "用户", "adaptive", "", ""]
     first = ask(client, "hello", m1).result()
     thought = first[1]
     assert thought["metadata"]["title"] == "💭 思考过程" and "我是模拟器" in texts([thought])[0]
@@ -101,6 +101,21 @@ def test_m1_reasoning_content_is_a_thought_block_and_not_sent_back(served, emula
     client.submit(follow_up, *m1, api_name="/respond").result()
     assistant = emulator.requests[-1].body["messages"][1]["content"]
     assert assistant.startswith("你好！这是 MiniMax 模拟器") and "我是模拟器" not in assistant
+
+
+@pytest.mark.parametrize("api", ["v2", "openai", "anthropic"])
+def test_m3_thinks_in_one_fold_from_every_dialect_and_not_at_all_when_off(served, emulator, api):
+    _, client = served
+    m3 = [api, "cn", "MiniMax-M3", "", 1.0, 0.95, 2048, "MM智能助理", "用户", "adaptive", "", ""]
+    thought, answer, _note = ask(client, "hello", m3).result()[1:]
+    assert thought["metadata"]["title"] == "💭 思考过程" and "我是模拟器" in texts([thought])[0]
+    assert texts([answer])[0].startswith("你好！这是 MiniMax 模拟器") and "<think>" not in texts([answer])[0]
+    off = m3[:9] + ["off", "", ""]
+    final = ask(client, "hello", off).result()
+    assert [item.get("metadata") or {} for item in final[1:]] == [{}, {}]  # answer and note only
+    assert texts(final[1:2])[0].startswith("你好！这是 MiniMax 模拟器")
+    sent = emulator.requests[-1].body
+    assert sent["thinking"] == {"type": "disabled"}
 
 
 def test_a_business_error_is_explained_with_code_and_trace_id(served, emulator):
@@ -156,7 +171,7 @@ def test_cancelling_closes_a_silent_upstream_within_a_second(served, emulator):
 
 def test_visitors_are_served_at_the_same_time(served, emulator):
     _, client = served
-    slow = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "", ""]
+    slow = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "adaptive", "", ""]
     visitors = [Client(client.src, verbose=False) for _ in range(4)]  # one session each
 
     def one(visitor=client):

@@ -1,10 +1,32 @@
 """The settings panel and the page banner: what each control does and what the page says."""
+from dataclasses import replace
 from types import SimpleNamespace
 
+import pytest
+
 from minimax_backend import Settings, ValidationError
-from minimax_backend.models import DEFAULT_MODEL, PRO, V2, models_for, spec_for
+from minimax_backend.models import (
+    ANTHROPIC,
+    APIS,
+    DEFAULT_MODEL,
+    OPENAI,
+    PRO,
+    V2,
+    models_for,
+    spec_for,
+)
+from minimax_backend.types import THINK_ADAPTIVE, THINK_OFF
+from ui.chat.handlers import build_request
 from ui.chat.service import ChatService
-from ui.panels.controls import on_api_change, on_model_change, page_load, reset_defaults
+from ui.chat.settings import ChatSettings
+from ui.panels.controls import (
+    API_CHOICES,
+    model_facts,
+    on_api_change,
+    on_model_change,
+    page_load,
+    reset_defaults,
+)
 
 M2 = "MiniMax-M2.7"
 
@@ -76,3 +98,42 @@ def test_a_misconfigured_server_is_explained_on_the_page():
         raise ValidationError("MINIMAX_REGION", "one_of", allowed=["cn", "global"], got="eu")
     banner, _ = page_load(ChatService(broken), request("en"))
     assert banner["visible"] and "MINIMAX_REGION must be one of" in banner["value"]
+
+
+def test_the_api_choice_offers_all_four_and_each_lists_the_catalogues_models():
+    assert [value for _, value in API_CHOICES] == [V2, OPENAI, ANTHROPIC, PRO]
+    for api in APIS:
+        model, bot, _ = on_api_change(api)
+        assert model["choices"] == models_for(api) and model["value"] == DEFAULT_MODEL[api]
+        assert bot["visible"] == (api == PRO)
+    assert "MiniMax-M3" in on_api_change(ANTHROPIC)[0]["choices"]
+    assert "MiniMax-M3" not in on_api_change(PRO)[0]["choices"]
+
+
+def test_the_thinking_switch_shows_only_for_a_model_that_can_turn_it_off():
+    switch, note = model_facts("MiniMax-M3", THINK_OFF, request())
+    assert switch == {"__type__": "update", "visible": True, "value": THINK_OFF}
+    assert note == {"__type__": "update", "value": "", "visible": False}
+    switch, _ = model_facts(M2, THINK_OFF, request())  # M2.7 always thinks
+    assert switch == {"__type__": "update", "visible": False, "value": THINK_ADAPTIVE}
+
+
+def test_a_hand_typed_model_says_its_limits_are_unknown():
+    _, note = model_facts(" MiniMax-M9 ", THINK_ADAPTIVE, request())
+    assert note["visible"] and note["value"] == (
+        "⚠️ MiniMax-M9 is not in this app's list, so its limits are unknown: the app allows up "
+        "to 524,288 output tokens and lets MiniMax refuse what the model cannot do.")
+    assert model_facts("MiniMax-M9", THINK_ADAPTIVE, request("zh-CN"))[1]["value"].startswith(
+        "⚠️ MiniMax-M9 不在本应用的模型列表中")
+
+
+def test_thinking_is_one_of_the_settings_and_off_reaches_the_request_only_where_it_can():
+    history = [{"role": "user", "content": "hi"}]
+    off = ChatSettings.from_page({"api": V2, "model": "MiniMax-M3", "temperature": 1,
+                                  "top_p": 0.95, "max_tokens": 100, "thinking": THINK_OFF})
+    assert build_request(history, {}, off).thinking == THINK_OFF
+    ignored = replace(off, model=M2)  # a script's "off" for a model that always thinks
+    assert build_request(history, {}, ignored).thinking == THINK_ADAPTIVE
+    with pytest.raises(ValidationError) as caught:
+        replace(off, thinking="sometimes")
+    assert caught.value.field == "thinking"

@@ -168,7 +168,7 @@ def test_a_lone_surrogate_is_shown_as_a_replacement_with_a_note_and_nothing_is_s
 
 
 def test_a_typed_lone_surrogate_enters_the_chat_as_a_replacement():
-    _, history = TurnHandlers(Runs()).send("oops \ud83d", [], request())
+    _, history, _ = TurnHandlers(Runs()).send("oops \ud83d", [], None, request())
     assert history == [{"role": "user", "content": "oops \ufffd"}]
 
 
@@ -264,7 +264,7 @@ def test_sending_while_a_reply_streams_is_refused_politely():
         agen = handlers.respond([user("one")], {}, SETTINGS, ROUTE, request())
         await agen.__anext__()
         with pytest.raises(gr.Error, match="still streaming"):
-            TurnHandlers(handlers.runs).send("two", [user("one")], request())
+            TurnHandlers(handlers.runs).send("two", [user("one")], None, request())
         handlers.stop({}, request())
         await agen.aclose()
 
@@ -274,9 +274,9 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
     # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
-    box, history = TurnHandlers(Runs()).send("hello", [], request())
+    box, history, _ = TurnHandlers(Runs()).send("hello", [], None, request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]
-    assert TurnHandlers(Runs()).send("   ", [], request()) == (gr.skip(), gr.skip())
+    assert TurnHandlers(Runs()).send("   ", [], None, request()) == (gr.skip(), gr.skip(), gr.skip())
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),

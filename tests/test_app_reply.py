@@ -67,6 +67,20 @@ def test_a_finished_reply_gets_a_quiet_usage_line():
     assert "输入 26 · 输出 223 tokens（含思考 214） · 首字 0.25 秒" in note_zh
 
 
+def test_cached_prompt_tokens_show_in_the_usage_line_when_reported():
+    usage = Usage(prompt_tokens=900, completion_tokens=20, total_tokens=920, cached_tokens=850)
+    reply, _ = streamed([TextDelta("Hi"), Finish("stop", "Hi", usage)])
+    reply.end()
+    assert "prompt 900 · completion 20 tokens (cached 850) · " in notes(reply.messages(EN))[0]
+    assert "输入 900 · 输出 20 tokens（缓存命中 850） · " in notes(reply.messages(ZH))[0]
+
+
+def test_a_reply_without_thinking_has_no_fold():
+    reply, _ = streamed([TextDelta("Hello"), Finish("stop", "Hello", Usage(3, 1, 0, 4))])
+    reply.end()
+    assert [m for m in reply.messages(EN) if m.get("metadata")] == []
+
+
 def test_a_total_only_usage_is_shown_as_a_total():
     reply, _ = streamed([TextDelta("Hi"), Finish("stop", "Hi", Usage(total_tokens=116))])
     reply.end()

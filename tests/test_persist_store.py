@@ -9,7 +9,7 @@ import gradio as gr
 import pytest
 
 from ui.chat.reply import note
-from ui.chat.settings import ChatSettings
+from ui.chat.settings import FIELDS, ChatSettings
 from ui.conversations import store as stored_data
 from ui.conversations.export import FORMAT, MAX_FIELD_CHARS
 from ui.conversations.files import FileHandlers
@@ -30,6 +30,9 @@ def blocks(item):
     """An item as gradio hands it back: content as a list of blocks."""
     return {**item, "content": [{"type": "text", "text": item["content"]}]}
 
+
+# What an event that opens a conversation sets: store, list, chatbot, raw replies, settings.
+OPENED = 4 + len(FIELDS)
 
 HISTORY = [
     {"role": "user", "content": "你好"},
@@ -143,7 +146,7 @@ def test_switching_while_a_reply_streams_is_refused():
     with pytest.warns(UserWarning, match="请先点击“停止”"):
         out = ConversationHandlers(busy).switch(store, other, [], {}, V2_SETTINGS, request=request())
     assert out[1]["value"] == store["current"]  # the list points back at the chat shown
-    assert out[:1] + out[2:] == (gr.skip(),) * 11  # and nothing else changes
+    assert out[:1] + out[2:] == (gr.skip(),) * (OPENED - 1)  # and nothing else changes
 
 
 @pytest.mark.parametrize("stored", [None, "garbage", [], {"conversations": "x"},
@@ -168,7 +171,7 @@ def test_rename_delete_and_the_default_title():
     store = saved_store(handlers)
     store, listing, box = handlers.rename(store, "  问候 \n 测试 ", request())
     assert listing["choices"][0][0] == "问候 测试" and box == ""
-    assert handlers.delete(store, False, request("en-US")) == (gr.skip(),) * 12  # not confirmed
+    assert handlers.delete(store, False, request("en-US")) == (gr.skip(),) * OPENED  # not confirmed
     store, listing, history, raw, *_ = handlers.delete(store, True, request("en-US"))
     assert listing["choices"][0][0] == "New chat" and history == [] and raw == {}
 
@@ -189,7 +192,7 @@ def test_an_import_opens_a_new_conversation_and_a_bad_file_changes_nothing(tmp_p
     bad.write_text('{"format": "minimax-chat", "version": 9}')
     with pytest.warns(UserWarning, match="不支持版本 9"):
         out = files.import_file(str(bad), store, [], {}, V2_SETTINGS, request=request())
-    assert out == (gr.skip(),) * 12  # nothing changes
+    assert out == (gr.skip(),) * OPENED  # nothing changes
 
 
 def test_markdown_export_names_the_file_and_keeps_thinking_folded():
@@ -298,7 +301,7 @@ def test_rename_and_delete_on_an_empty_page_say_there_is_no_chat_and_change_noth
     with pytest.warns(UserWarning, match="No chat is open yet: send a message first"):
         assert handlers.rename(None, "新标题", request("en-US")) == (gr.skip(),) * 3
     with pytest.warns(UserWarning, match="还没有打开的对话"):
-        assert handlers.delete(None, False, request()) == (gr.skip(),) * 12
+        assert handlers.delete(None, False, request()) == (gr.skip(),) * OPENED
 
 
 @pytest.mark.parametrize("first, title", [

@@ -77,7 +77,8 @@ def test_a_model_without_image_input_is_refused_before_sending(model, api):
     assert (info.value.field, info.value.reason) == ("messages", "no_images")
     assert str(info.value) == (f"{model} does not take images on the {api} API; remove the "
                                "images or choose a model that takes them")
-    assert advice(info.value, "zh") == f"{model} 在 {api} 接口上不支持图片输入：请移除图片，或换用支持图片的模型"
+    assert advice(info.value, "zh") == (f"{model} 在 {api} 接口上不支持图片输入，消息未发送。请换用支持图片的"
+                                        "模型（MiniMax-M3，pro 接口除外）后点击“重试”，或去掉图片后重新发送。")
 
 
 def test_bad_images_are_refused():

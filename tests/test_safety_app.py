@@ -13,7 +13,7 @@ from minimax_backend import Settings
 from ui.chat.service import ChatService
 from ui.protect.guard import Guard, GuardConfig
 
-CONTROLS = ["v2", "cn", "MiniMax-M2.7", "", 0.7, 0.9, 512, "MM智能助理", "用户", "", ""]
+CONTROLS = ["v2", "cn", "MiniMax-M2.7", "", 0.7, 0.9, 512, "MM智能助理", "用户", "adaptive", "", ""]
 
 
 def launch(emulator, guard=None, **extra):
@@ -40,7 +40,7 @@ def ask(client, text="hello"):
 def test_launch_options_keep_ssr_and_run_history_off_and_cap_uploads():
     options = app.launch_options()
     assert options["ssr_mode"] is False and options["run_history"] is False
-    assert options["max_file_size"] == "2mb" and options["auth"] is None
+    assert options["max_file_size"] == "5mb" and options["auth"] is None  # an image (issue 12)
     assert options["state_session_capacity"] == 1000  # gradio's own default keeps 10,000
     assert app.demo.delete_cache == (60, 120)  # uploaded imports go within three minutes
 
@@ -54,7 +54,10 @@ def test_the_queue_cannot_be_bypassed(served):
 
 
 def test_uploads_and_request_bodies_are_capped(served):
-    big = requests.post(served + "/gradio_api/upload", files={"files": ("a.bin", b"x" * 2_100_000)},
+    photo = requests.post(served + "/gradio_api/upload",
+                          files={"files": ("p.jpg", b"\xff\xd8\xff" + b"x" * 4_900_000)}, timeout=30)
+    assert photo.status_code == 200  # an image up to the limit gets through the edge
+    big = requests.post(served + "/gradio_api/upload", files={"files": ("a.bin", b"x" * 5_300_000)},
                         timeout=30)
     assert big.status_code == 413
     body = requests.post(served + "/gradio_api/queue/join", data=b"[" * 8_100_000,

@@ -17,7 +17,7 @@ from ui.text.advice import advice
 from ui.text.strings import EN
 
 # A model without thinking, so a partial reply is plain answer text.
-CONTROLS = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "", ""]
+CONTROLS = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 2048, "MM智能助理", "用户", "adaptive", "", ""]
 START = "你好！这是 MiniMax 模拟器"
 
 

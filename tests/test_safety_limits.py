@@ -272,7 +272,7 @@ def test_a_malformed_history_is_refused_with_a_message(history):
 def test_a_message_over_the_limit_is_kept_whole_and_refused_saying_the_limit():
     service = FakeService(always=REPLY)
     handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(max_message_chars=10)))
-    box, history = TurnHandlers(handlers.runs).send("x" * 20_001, [], visitor())
+    box, history, _ = TurnHandlers(handlers.runs).send("x" * 20_001, [], None, visitor())
     assert box == "" and history == [{"role": "user", "content": "x" * 20_001}]  # not cut
     refused = respond(handlers, history, visitor())
     assert refused[0] == history[0] and service.requests == []
@@ -284,7 +284,15 @@ def test_the_page_allows_what_the_server_does(monkeypatch):
     from ui.protect.limits import SYSTEM_CHARS
 
     def max_length(demo, elem_id):
-        return next(b.max_length for b in demo.blocks.values() if b.elem_id == elem_id)
+        block = next(b for b in demo.blocks.values() if b.elem_id == elem_id)
+        if elem_id != "chat-input":
+            return block.max_length
+        # The multimodal box: its textarea's maxlength, set by a step that runs on page load,
+        # and the length past which a paste would become a file.
+        [limit] = [int(f["js"].split("box.maxLength = ")[1].split(";")[0])
+                   for f in demo.config["dependencies"] if "box.maxLength" in (f.get("js") or "")]
+        assert block.max_plain_text_length == limit
+        return limit
 
     demo = app.build_demo(guard=Guard(GuardConfig(max_message_chars=123)))
     assert max_length(demo, "chat-input") == 123

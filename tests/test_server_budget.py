@@ -7,10 +7,11 @@ import json
 import gradio as gr
 import pytest
 
+from ui.protect.images import MAX_IMAGES
 from ui.server.budget import Budget, RequestBudget
 from ui.server.refused import RefusedRoutes, refused
 from ui.server.sessions import SESSION_BYTES, BoundedSessions
-from ui.server.uploads import UploadBudget, UploadGuard, parts
+from ui.server.uploads import MAX_FILES, UploadBudget, UploadGuard, parts
 
 
 class Clock:
@@ -163,15 +164,22 @@ ONE = FORM[:FORM.index(b"--XyZ\r\n", 5)] + b"--XyZ--\r\n"
 FORM_TYPE = [(b"content-type", b"multipart/form-data; boundary=XyZ")]
 
 
-def test_an_upload_holds_one_file_and_reaches_gradio_whole():
+def form(files: int) -> bytes:
+    part = b'--XyZ\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\n\r\n{}\r\n'
+    return part * files + b"--XyZ--\r\n"
+
+
+def test_an_upload_holds_at_most_a_messages_images_and_reaches_gradio_whole():
     assert (parts(FORM_TYPE[0][1], FORM), parts(FORM_TYPE[0][1], ONE)) == (2, 1)
     assert parts(b'multipart/form-data; boundary="XyZ"', ONE) == 1
+    assert MAX_FILES == MAX_IMAGES  # a message's images picked in one dialog pass
     inner = Recorder()
     guard = UploadGuard(inner, UploadBudget(refusal_delay_s=0), Clock())
-    status, _, body = run(guard, path="/gradio_api/upload", body=FORM, headers=FORM_TYPE)
-    assert (status, body) == (413, b'{"detail": "One file per upload"}')
+    status, _, body = run(guard, path="/gradio_api/upload", body=form(MAX_FILES + 1), headers=FORM_TYPE)
+    assert (status, body) == (413, b'{"detail": "At most 4 files per upload"}')
     assert run(guard, path="/gradio_api/upload", body=ONE, headers=FORM_TYPE)[0] == 200
-    assert inner.bodies == [ONE]
+    assert run(guard, path="/gradio_api/upload", body=form(MAX_FILES), headers=FORM_TYPE)[0] == 200
+    assert inner.bodies == [ONE, form(MAX_FILES)]
 
 
 def test_uploads_past_an_address_or_the_whole_budget_wait_for_the_sweep():

@@ -35,6 +35,13 @@ def confirm_delete(question_zh: str, question_en: str) -> str:
 }""" % (json.dumps(question_zh), json.dumps(question_en))  # noqa: UP031 - JS braces
 
 
+def max_chars(selector: str, limit: int) -> str:
+    """Run once the page is up: the text box at `selector` takes at most `limit` characters,
+    as the server allows (gradio's multimodal box has no `max_length` of its own)."""
+    return (f"() => {{ const box = document.querySelector({json.dumps(selector)}); "
+            f"if (box) box.maxLength = {int(limit)}; }}")
+
+
 # Run after an export's handler with the file name and text it returned: the browser saves
 # the file, so the server keeps nothing on disk (ui/conversations/handlers.py `file_name`).
 DOWNLOAD = """(name, body) => {

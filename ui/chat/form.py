@@ -2,7 +2,7 @@
 
 Gradio 6 hands a handler whose `inputs` are a set one dict of values keyed by component
 (sorted by creation, which also orders the public API's parameters). `SettingsForm.event`
-and `reply_event` turn that dict back into the handler's own arguments, the eight settings
+and `reply_event` turn that dict back into the handler's own arguments, the nine settings
 as one value, so no handler spells them out.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ Values = dict[Any, Any]  # what gradio passes for a set of inputs: component -> 
 
 
 class SettingsForm:
-    """The eight settings' components, by `ChatSettings` field name."""
+    """The nine settings' components, by `ChatSettings` field name."""
 
     def __init__(self, **components: Any) -> None:
         if set(components) != set(FIELDS):
@@ -54,7 +54,8 @@ class SettingsForm:
 
 
 def reply_event(chat: ChatHandlers, form: SettingsForm, chatbot: Any, raw_replies: Any,
-                region: Any, user_key: Any, user_group: Any) -> dict[str, Any]:
+                region: Any, user_key: Any, user_group: Any,
+                attached: Any = None) -> dict[str, Any]:
     """Event arguments (fn, inputs) streaming `chat.respond` with the page's settings and
     route; settings or a key that are not valid are explained in the chat instead."""
     async def respond(values: Values, request: gr.Request) -> AsyncGenerator[tuple, None]:
@@ -68,9 +69,11 @@ def reply_event(chat: ChatHandlers, form: SettingsForm, chatbot: Any, raw_replie
             return
         # Closed with this handler (Stop, a closed tab), so the reply's own end runs at once.
         async with aclosing(chat.respond(history, values[raw_replies], settings, route,
-                                         request)) as updates:
+                                         request, values.get(attached))) as updates:
             async for update in updates:
                 yield update
 
     inputs = {chatbot, raw_replies, region, user_key, user_group, *form.components}
+    if attached is not None:  # the session's images (`attachments`)
+        inputs.add(attached)
     return {"fn": respond, "inputs": inputs}

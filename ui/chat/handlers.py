@@ -13,7 +13,8 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import ChatRequest, MiniMaxError, ValidationError
-from minimax_backend.models import PRO, REASONING_INLINE, spec_for
+from minimax_backend.models import PRO, REASONING_INLINE, V2, spec_for
+from minimax_backend.types import THINK_ADAPTIVE, THINK_OFF
 
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
@@ -21,6 +22,7 @@ from ..protect.spending import Reservation, prompt_tokens, reply_tokens
 from ..text.safe_markdown import display
 from ..text.strings import lang_of, text
 from ..text.valid_text import repaired
+from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
 from .history import check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
@@ -43,13 +45,14 @@ def _settle(held: Reservation, session: str, chat_request: ChatRequest, received
     log_finished(session, chat_request, shown, tokens, estimated)
 
 
-def build_request(history: Any, raw_replies: RawReplies | None,
-                  settings: ChatSettings) -> ChatRequest:
+def build_request(history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
+                  attached: Attached | None = None) -> ChatRequest:
     """The request for the reply to the last user message; raises ValidationError."""
     names = {"bot_name": settings.bot_name, "user_name": settings.user_name} \
         if settings.api == PRO else {}  # v2 has no names: the request keeps its defaults
     return ChatRequest(
-        messages=tuple(to_messages(history, raw_replies)), model=settings.model, api=settings.api,
+        messages=tuple(to_messages(history, raw_replies, attached)), model=settings.model,
+        api=settings.api, thinking=THINK_OFF if settings.thinking_off else THINK_ADAPTIVE,
         system=settings.system, temperature=settings.temperature, top_p=settings.top_p,
         max_tokens=settings.max_tokens, **names)
 
@@ -97,9 +100,11 @@ class ChatHandlers:
         return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
-                      route: Route, request: gr.Request) -> AsyncGenerator[tuple[list[dict], Any], None]:
+                      route: Route, request: gr.Request, attached: Attached | None = None,
+                      ) -> AsyncGenerator[tuple[list[dict], Any], None]:
         """Stream the reply to the last user message. Outputs: chatbot, raw replies.
-        `route` may carry the visitor's own key and GroupId (inputs only, never output)."""
+        `route` may carry the visitor's own key and GroupId (inputs only, never output);
+        `attached`, the session's images (`attachments`)."""
         history = list(history or [])
         if not _awaits_reply(history):
             return  # nothing to answer (an empty message was not sent)
@@ -112,7 +117,7 @@ class ChatHandlers:
         visitor = self.guard.visitor(request)
         try:  # before the backend: the only place that spends the host's key
             check_history(history, self.guard.config)
-            chat_request = build_request(history, raw_replies, settings)
+            chat_request = build_request(history, raw_replies, settings, attached)
             # The token budget guards the host's key: a visitor's own key spends their money,
             # and the offline demo none (it has a higher message rate: it only costs CPU).
             demo = not route.api_key and self.service.offline
@@ -131,7 +136,9 @@ class ChatHandlers:
         if held.reply_tokens is not None and held.reply_tokens < chat_request.max_tokens:
             capped = True  # no more than the visitor's budget has left
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
-        reply = Reply(inline_thinking=spec_for(chat_request.model).reasoning == REASONING_INLINE,
+        # A partial reply sent back as text: only v2 takes its thinking inline (`turns.py`).
+        inline = chat_request.api == V2 and spec_for(chat_request.model).reasoning == REASONING_INLINE
+        reply = Reply(inline_thinking=inline,
                       budget_capped=capped, host_key=not route.api_key)
 
         def charge(received: Reply, shown: Reply) -> None:

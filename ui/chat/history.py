@@ -7,6 +7,8 @@ the thinking block (its text goes back inside the raw reply instead), and notes 
 """
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,12 +18,16 @@ from ..protect.guard import GuardConfig, too_big
 from ..protect.limits import MAX_CONTEXT_CHARS
 from ..text.advice import refused
 from ..text.safe_markdown import original
+from ..text.strings import EN, text
+from .attachments import Attached, images_of
 
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
 
 
 PENDING = "pending"  # the kind of the note shown until a reply's first token
+IMAGES = "images"  # the kind of the note naming a user turn's images once they are gone
+_IMAGES_NOTE = re.compile(rf'^{_NOTE_START} mm-{IMAGES}">🖼 (.*?)(<br>|</div>)', re.DOTALL)
 
 
 def is_note(content: str) -> bool:
@@ -32,6 +38,19 @@ def is_note(content: str) -> bool:
 def is_pending(content: str) -> bool:
     """True for the "waiting for MiniMax" note: it says nothing once the page is reloaded."""
     return content.startswith(f"{_NOTE_START} mm-{PENDING}\"")
+
+
+def images_note(described: list[str], lang: str) -> dict:
+    """The user-side note naming images a restored conversation no longer has."""
+    lines = ["🖼 " + " · ".join(described), text("image_kept", lang)]
+    body = "<br>".join(html.escape(line, quote=False) for line in lines)
+    return {"role": "user", "content": f'<div class="{NOTE_CLASS} mm-{IMAGES}">{body}</div>'}
+
+
+def noted_images(content: str) -> list[str]:
+    """The images an `images_note` names (none for any other text)."""
+    found = _IMAGES_NOTE.match(content)
+    return [html.unescape(d) for d in found.group(1).split(" · ")] if found else []
 
 
 def _bad_history(reason: str) -> ValidationError:
@@ -85,13 +104,15 @@ def answer_text(items: list[dict]) -> str:
     return "\n\n".join(t for t in texts if t and not is_note(t))
 
 
-def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> list[Message]:
+def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None,
+                attached: Attached | None = None) -> list[Message]:
     """The conversation for MiniMax from a history that ends with the new user message.
 
     An assistant turn is sent as MiniMax produced it: `raw_replies` maps the answer as shown to
     the raw reply (with any `<think>` part); an answer not found there is sent as shown. A
     user turn whose reply never came (an error, or stopped before any answer) is left out
-    together with its note, since the model never answered it.
+    together with its note, since the model never answered it. A user turn's images are sent
+    while the session keeps them (`attached`); one that is gone is named in a line instead.
     """
     raw_replies = raw_replies or {}
     groups = _groups(history)
@@ -102,11 +123,16 @@ def to_messages(history: Any, raw_replies: Mapping[str, str] | None = None) -> l
     for index, (role, items) in enumerate(groups):
         if role == "user":
             # Shown with markup escaped (ui.text.safe_markdown); MiniMax gets what was typed.
-            content = "\n\n".join(original(t) for t in (item_text(i) for i in items) if t)
+            texts = [item_text(i) for i in items]
+            content = "\n\n".join(original(t) for t in texts if t and not is_note(t))
             is_last = index == len(groups) - 1
             answered = not is_last and bool(answer_text(groups[index + 1][1]))
             if is_last or answered:
-                messages.append(Message("user", content))
+                images, missing = images_of(items, attached)
+                missing += [d for t in texts for d in noted_images(t)]
+                gone = [text("image_missing", EN, image=d) for d in missing]
+                content = "\n\n".join(part for part in (*gone, content) if part)
+                messages.append(Message("user", content, tuple(images)))
                 size += len(content)
         elif messages and messages[-1].role == "user":
             answer = answer_text(items)

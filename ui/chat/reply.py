@@ -188,6 +188,8 @@ class Reply:
             counts = text("usage", lang, prompt=usage.prompt_tokens, completion=usage.completion_tokens)
             if usage.reasoning_tokens:
                 counts += text("usage_reasoning", lang, reasoning=usage.reasoning_tokens)
+            if usage.cached_tokens:  # prompt tokens read from MiniMax's cache
+                counts += text("usage_cached", lang, cached=usage.cached_tokens)
             parts.append(counts)
         elif usage is not None and usage.total_tokens:  # the pro API reports only a total
             parts.append(text("usage_total", lang, total=usage.total_tokens))

@@ -1,4 +1,4 @@
-"""The eight settings of a chat as one value: what the settings panel shows, what a
+"""The nine settings of a chat as one value: what the settings panel shows, what a
 conversation keeps, and what a request is built from.
 
 Each field's range is declared once, here, and checked whenever a value is made. The page's
@@ -19,6 +19,8 @@ from minimax_backend.types import (
     DEFAULT_USER_NAME,
     MAX_MODEL_CHARS,
     MAX_NAME_CHARS,
+    THINK_ADAPTIVE,
+    THINKING,
     check_model_name,
 )
 
@@ -63,8 +65,12 @@ class ChatSettings:
     max_tokens: int = _DEFAULT.default_max_tokens
     bot_name: str = DEFAULT_BOT_NAME  # pro only
     user_name: str = DEFAULT_USER_NAME  # pro only
+    # "adaptive" or "off"; sent only to a model that can turn it off (`spec.thinking_switch`)
+    thinking: str = THINK_ADAPTIVE
 
     def __post_init__(self) -> None:
+        if self.thinking not in THINKING:
+            raise refused("thinking", "one_of", allowed=THINKING, got=self.thinking)
         if self.api not in APIS:
             raise refused("api", "unknown_api", allowed=APIS, got=self.api)
         for name, limit in TEXT_CHARS.items():
@@ -97,7 +103,13 @@ class ChatSettings:
                    top_p=_number("top_p", values.get("top_p")),
                    max_tokens=_whole("max_tokens", values.get("max_tokens")),
                    bot_name=_text(values.get("bot_name")).strip(),
-                   user_name=_text(values.get("user_name")).strip())
+                   user_name=_text(values.get("user_name")).strip(),
+                   thinking=_text(values.get("thinking")) or THINK_ADAPTIVE)
+
+    @property
+    def thinking_off(self) -> bool:
+        """True when the visitor turned thinking off for a model that allows it."""
+        return self.thinking != THINK_ADAPTIVE and spec_for(self.model).thinking_switch
 
     def as_dict(self) -> dict[str, Any]:
         """The settings as a stored conversation keeps them."""

@@ -8,16 +8,25 @@ from typing import Any
 
 import gradio as gr
 
+from minimax_backend import ValidationError
+
+from ..text.advice import advice
 from ..text.safe_markdown import display, original
 from ..text.strings import lang_of, text
 from ..text.valid_text import valid
+from .attachments import Attached, attach, image_blocks
 from .history import item_text, last_user_index
 from .lifecycle import Runs, session_of
+from .reply import note
 
 
-def user_message(content: str) -> dict:
-    """A user turn for the widget, any markup in it shown as text, any invalid character as �."""
-    return {"role": "user", "content": display(valid(content))}
+def user_message(content: str, images: list[dict] | None = None) -> dict:
+    """A user turn for the widget, any markup in it shown as text, any invalid character as �,
+    after its images' blocks."""
+    if not images:
+        return {"role": "user", "content": display(valid(content))}
+    text_block = [{"type": "text", "text": display(valid(content))}] if content.strip() else []
+    return {"role": "user", "content": [*images, *text_block]}
 
 
 class TurnHandlers:
@@ -33,14 +42,25 @@ class TurnHandlers:
         if self.runs.busy(session_of(request)):
             raise gr.Error(text("busy", lang_of(request)), print_exception=False)
 
-    def send(self, message: Any, history: Any, request: gr.Request) -> tuple:
-        """Move the typed message into the chat. Outputs: input, chatbot."""
+    def send(self, message: Any, history: Any, attached: Attached | None,
+             request: gr.Request) -> tuple:
+        """Move the typed message and its images into the chat, the images checked and kept
+        for the session (`attachments`). Outputs: input, chatbot, attached images. A bad
+        image leaves the message in the box and says why in the chat."""
         self._check_idle(request)
-        if not isinstance(message, str) or not message.strip():
-            return gr.skip(), gr.skip()
+        message = message if isinstance(message, dict) else {"text": message}
+        words = message.get("text") if isinstance(message.get("text"), str) else ""
+        files = message.get("files") or []
+        if not words.strip() and not files:
+            return gr.skip(), gr.skip(), gr.skip()
+        try:
+            blocks, attached = attach(files, attached)
+        except ValidationError as err:
+            refusal = note(["⚠️ " + advice(err, lang_of(request))], "error")
+            return gr.skip(), list(history or []) + [refusal], gr.skip()
         # Never cut: one over APP_MAX_MESSAGE_CHARS is refused, with a note saying the limit,
         # by the guard in `respond` (the page's box stops there already; a script may not).
-        return "", list(history or []) + [user_message(message)]
+        return "", list(history or []) + [user_message(words, blocks)], attached
 
     def retry(self, history: Any, request: gr.Request) -> Any:
         """Drop the last answer so it is generated again. Output: chatbot."""
@@ -63,7 +83,7 @@ class TurnHandlers:
                 or history[index].get("role") != "user" or not str(edit.value).strip():
             return gr.skip()
         edited = original(str(edit.value))  # the box showed it escaped
-        return history[:index] + [user_message(edited)]
+        return history[:index] + [user_message(edited, image_blocks(history[index]))]
 
     def example(self, choice: gr.SelectData, request: gr.Request) -> Any:
         """Start the chat with a starter example. Output: chatbot."""

@@ -11,9 +11,10 @@ import gradio as gr
 from minimax_backend.models import PRO, models_for, spec_for
 from minimax_backend.types import DEFAULT_BOT_NAME as BOT_NAME
 from minimax_backend.types import DEFAULT_USER_NAME as USER_NAME
+from minimax_backend.types import THINK_ADAPTIVE
 
 from ..chat.lifecycle import session_of
-from ..chat.settings import ChatSettings
+from ..chat.settings import FIELDS, ChatSettings
 from ..text.strings import lang_of, text
 from . import export
 from .export import FormatError
@@ -23,7 +24,7 @@ from .transcript import history_to_messages, messages_to_history
 
 def unchanged() -> tuple:
     """The outputs of an event that opens a conversation, all left as they are."""
-    return (gr.skip(),) * 12
+    return (gr.skip(),) * (4 + len(FIELDS))
 
 
 def listed(store: dict, lang: str) -> tuple:
@@ -44,7 +45,8 @@ def kept(settings: ChatSettings | None) -> dict | None:
 
 
 def settings_updates(settings: dict) -> tuple:
-    """Updates for api, model, system, temperature, top_p, max tokens, bot name, user name."""
+    """Updates for api, model, system, temperature, top_p, max tokens, bot name, user name,
+    thinking (shown only for a model that can turn it off)."""
     api, spec = settings["api"], spec_for(settings["model"])
     pro = api == PRO
     return (gr.update(value=api), gr.update(choices=models_for(api), value=settings["model"]),
@@ -52,7 +54,9 @@ def settings_updates(settings: dict) -> tuple:
             gr.update(value=settings["top_p"]),
             gr.update(value=settings["max_tokens"], maximum=spec.max_output_tokens),
             gr.update(value=settings["bot_name"] or BOT_NAME, visible=pro),
-            gr.update(value=settings["user_name"] or USER_NAME, visible=pro))
+            gr.update(value=settings["user_name"] or USER_NAME, visible=pro),
+            gr.update(value=settings.get("thinking") or THINK_ADAPTIVE,
+                      visible=spec.thinking_switch))
 
 
 def refused(runs: Any, request: gr.Request) -> bool:
@@ -65,7 +69,7 @@ def refused(runs: Any, request: gr.Request) -> bool:
 
 
 def open_conversation(store: dict, conversation: dict, lang: str) -> tuple:
-    """Show `conversation`. Outputs: store, list, chatbot, raw replies, the eight settings."""
+    """Show `conversation`. Outputs: store, list, chatbot, raw replies, the nine settings."""
     store["current"] = conversation["id"]
     history, raw = messages_to_history(conversation["messages"], lang)
     return (store, list_update(store, lang), history, raw,

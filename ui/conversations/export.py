@@ -4,8 +4,9 @@ The JSON document is lossless and is also how a conversation is kept in the visi
 
     {"format": "minimax-chat", "version": 1, "title": str, "created": str, "updated": str,
      "settings": {"api", "model", "system", "temperature", "top_p", "max_tokens",
-                  "bot_name", "user_name"},
+                  "bot_name", "user_name", "thinking"?: "adaptive"|"off"},
      "messages": [{"role": "user"|"assistant", "content": str,
+                   "images"?: [str],   # user: what was attached ("PNG 800x600"), not the image
                    "raw"?: str,        # the assistant turn as MiniMax sent it (M2's <think> part)
                    "reasoning"?: str,  # the thinking shown folded away
                    "note"?: {"kind": "info"|"error", "lines": [str]}}]}  # usage, errors
@@ -21,6 +22,7 @@ import math
 from typing import Any
 
 from minimax_backend.models import APIS, V2, spec_for
+from minimax_backend.types import THINKING
 
 from ..chat.settings import TEXT_CHARS, UNIT, max_tokens_span
 from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, TITLE_CHARS
@@ -36,6 +38,10 @@ MAX_TITLE_CHARS = TITLE_CHARS.default
 MAX_NOTE_LINES = 12
 MAX_NOTE_LINE_CHARS = 600
 NOTE_KINDS = ("info", "error")
+# A stored or exported conversation keeps a line naming each image, never the image: a few
+# photos would fill the browser's store (docs/features.md, "Images").
+MAX_IMAGES = 4
+IMAGE_LABEL_CHARS = 40
 
 
 class FormatError(ValueError):
@@ -91,7 +97,16 @@ def parse_settings(value: Any) -> dict:
         "max_tokens": max_tokens,
         "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", TEXT_CHARS["bot_name"]),
         "user_name": _text(value.get("user_name", ""), "settings.user_name", TEXT_CHARS["user_name"]),
+        # Missing (a file from before the switch): adaptive, MiniMax's default.
+        **({"thinking": _one_of(value["thinking"], "settings.thinking", THINKING)}
+           if "thinking" in value else {}),
     }
+
+
+def _one_of(value: Any, name: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise FormatError("one_of", name=name, allowed=", ".join(allowed))
+    return value
 
 
 def _note(value: Any, where: str) -> dict:
@@ -100,6 +115,12 @@ def _note(value: Any, where: str) -> dict:
         raise FormatError("note", where=where)
     lines = [_text(line, f"{where}.note.lines", MAX_NOTE_LINE_CHARS) for line in value["lines"]]
     return {"kind": value["kind"], "lines": lines}
+
+
+def _images(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_IMAGES:
+        raise FormatError("images", where=where, limit=MAX_IMAGES)
+    return [_text(line, f"{where}.images", IMAGE_LABEL_CHARS) for line in value]
 
 
 def parse_messages(value: Any) -> list[dict]:
@@ -115,6 +136,8 @@ def parse_messages(value: Any) -> list[dict]:
             raise FormatError("role", where=where)
         message = {"role": item["role"], "content": _text(item.get("content"), f"{where}.content",
                                                           MAX_FIELD_CHARS)}
+        if item["role"] == "user" and item.get("images") is not None:
+            message["images"] = _images(item["images"], where)
         if item["role"] == "assistant":
             for name in ("raw", "reasoning"):
                 if item.get(name) is not None:
@@ -188,6 +211,8 @@ def to_markdown(document: dict, lang: str, *, thinking: bool = True, notes: bool
         if thinking and message.get("reasoning"):
             lines += ["<details>", f"<summary>{labels['thinking']}</summary>", "",
                       message["reasoning"], "", "</details>", ""]
+        if message.get("images"):
+            lines += [f"*🖼 {labels['images']}: {'; '.join(message['images'])}*", ""]
         if message["content"]:
             lines += [message["content"], ""]
         if notes and message.get("note"):

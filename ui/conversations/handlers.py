@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..chat.settings import ChatSettings
+from ..chat.settings import FIELDS, ChatSettings
 from ..text.strings import lang_of, text
 from . import export
 from .current import (
@@ -43,13 +43,13 @@ class ConversationHandlers:
 
     def restore(self, stored: Any, request: gr.Request) -> tuple:
         """Reopen the last conversation on page load. Outputs: store, list, chatbot, raw
-        replies, and the eight settings."""
+        replies, and the nine settings."""
         lang = lang_of(request)
         store = parse_store(stored)
         conversation = find(store, store["current"]) or \
             (store["conversations"][0] if store["conversations"] else None)
         if conversation is None:
-            return (store, list_update(store, lang), gr.skip(), gr.skip(), *(gr.skip(),) * 8)
+            return (store, list_update(store, lang), gr.skip(), gr.skip(), *(gr.skip(),) * len(FIELDS))
         return open_conversation(store, conversation, lang)
 
     def save(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
@@ -99,7 +99,7 @@ class ConversationHandlers:
         if target is None or chosen == store["current"]:
             return unchanged()
         if refused(self.runs, request):  # and put the list back on the conversation shown
-            return (gr.skip(), gr.update(value=store["current"] or None), *(gr.skip(),) * 10)
+            return (gr.skip(), gr.update(value=store["current"] or None), *(gr.skip(),) * (2 + len(FIELDS)))
         lang = lang_of(request)
         store = keep_current(store, history, raw, settings, lang)
         return open_conversation(store, find(store, chosen) or target, lang)

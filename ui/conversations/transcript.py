@@ -2,7 +2,8 @@
 
 The widget shows an assistant turn as up to three items (the folded thinking, the answer, a
 note); the document keeps it as one message with `reasoning`, `raw` and `note` beside the
-answer (see `ui.conversations.export`).
+answer (see `ui.conversations.export`). A user turn's images are kept as a line naming each
+("PNG 800x600"), never the image: restored, they show as a note saying so.
 """
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ import html
 import re
 from typing import Any
 
-from ..chat.history import NOTE_CLASS, is_note, is_pending, is_thought, item_text
+from ..chat.attachments import describe, image_blocks, is_ours
+from ..chat.history import (
+    NOTE_CLASS,
+    images_note,
+    is_note,
+    is_pending,
+    is_thought,
+    item_text,
+    noted_images,
+)
 from ..chat.reply import note
 from ..text.safe_markdown import display, original
 from ..text.strings import text
@@ -35,7 +45,16 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
             continue
         content = item_text(item)
         if item["role"] == "user":
-            messages.append({"role": "user", "content": content})
+            images = [describe(b) for b in image_blocks(item) if is_ours(b)]
+            images += noted_images(content)
+            last = messages[-1] if messages and messages[-1]["role"] == "user" else None
+            if noted_images(content) and last is not None:  # the note under its turn's text
+                last["images"] = (last.get("images", []) + images)[:export.MAX_IMAGES]
+                continue
+            message: dict = {"role": "user", "content": "" if is_note(content) else content}
+            if images:
+                message["images"] = images[:export.MAX_IMAGES]
+            messages.append(message)
             continue
         if is_pending(content):
             continue
@@ -67,7 +86,10 @@ def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], di
     for message in messages:
         shown = display(message["content"])
         if message["role"] == "user":
-            history.append({"role": "user", "content": shown})
+            if shown:
+                history.append({"role": "user", "content": shown})
+            if message.get("images"):
+                history.append(images_note(message["images"], lang))
             continue
         if message.get("reasoning"):
             history.append({"role": "assistant", "content": display(message["reasoning"]),

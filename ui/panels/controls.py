@@ -6,16 +6,29 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import MiniMaxError
-from minimax_backend.models import APIS, DEFAULT_MODEL, MODELS, PRO, V2, models_for, spec_for
+from minimax_backend.models import (
+    ANTHROPIC,
+    APIS,
+    DEFAULT_MODEL,
+    MODELS,
+    OPENAI,
+    PRO,
+    V2,
+    models_for,
+    spec_for,
+)
 from minimax_backend.settings import DEFAULT_REGION, REGIONS
-from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME
+from minimax_backend.types import DEFAULT_BOT_NAME, DEFAULT_USER_NAME, THINK_ADAPTIVE
 
 from ..chat.service import ReplyService
 from ..text.advice import advice
 from ..text.strings import REGION_NAMES, lang_of, text
 
 BOT_NAME, USER_NAME = DEFAULT_BOT_NAME, DEFAULT_USER_NAME
-API_CHOICES = [("v2 · chatcompletion_v2", V2), ("pro · chatcompletion_pro", PRO)]
+# In the README's order of advice; the one line on each is `api_guide` (ui/text/choices.py).
+API_CHOICES = [("v2 · chatcompletion_v2", V2), ("OpenAI-compatible · /v1/chat/completions", OPENAI),
+               ("Anthropic-compatible · /anthropic/v1/messages", ANTHROPIC),
+               ("pro · chatcompletion_pro (legacy)", PRO)]
 REGION_CHOICES = [(f"{REGION_NAMES[region]} · {url.removeprefix('https://')}", region)
                   for region, url in REGIONS.items()]
 
@@ -59,9 +72,10 @@ def on_model_change(model: str, temperature: Any, top_p: Any, max_tokens: Any,
     change. Outputs: temperature, top-p, max tokens, the note."""
     spec = spec_for((model or "").strip())
     lang = lang_of(request)
-    defaults: dict[str, float] = {"temperature": spec.default_temperature, "top_p": spec.default_top_p,
-                "max_tokens": spec.default_max_tokens}
-    highest: dict[str, float] = {"temperature": 1.0, "top_p": 1.0, "max_tokens": spec.max_output_tokens}
+    defaults: dict[str, float] = {"temperature": spec.default_temperature,
+                                  "top_p": spec.default_top_p, "max_tokens": spec.default_max_tokens}
+    highest: dict[str, float] = {"temperature": 1.0, "top_p": 1.0,
+                                 "max_tokens": spec.max_output_tokens}
     chosen: dict[str, float] = {}
     changes: list[str] = []
     for field, value in (("temperature", temperature), ("top_p", top_p), ("max_tokens", max_tokens)):
@@ -78,6 +92,20 @@ def on_model_change(model: str, temperature: Any, top_p: Any, max_tokens: Any,
                      if changes else "", visible=bool(changes))
     return (gr.update(value=chosen["temperature"]), gr.update(value=chosen["top_p"]),
             gr.update(value=chosen["max_tokens"], maximum=spec.max_output_tokens), note)
+
+
+def model_facts(model: str, thinking: str, request: gr.Request) -> tuple:
+    """What the page says of the model: the thinking switch, shown only for a model that can
+    turn thinking off (back to adaptive otherwise), and a note when its limits are unknown.
+    Outputs: thinking, model note."""
+    spec = spec_for((model or "").strip())
+    switch = gr.update(visible=spec.thinking_switch,
+                       value=thinking if spec.thinking_switch else THINK_ADAPTIVE)
+    if spec.known or not spec.name:
+        return switch, gr.update(value="", visible=False)
+    words = text("model_unknown", lang_of(request), model=spec.name,
+                 limit=f"{spec.max_output_tokens:,}")
+    return switch, gr.update(value=words, visible=True)
 
 
 def reset_defaults(model: str) -> tuple:

@@ -5,8 +5,8 @@ assembled with the others of `ui.server` in `middleware()`.
 the app itself, so even markup that slipped past `ui.text.safe_markdown` cannot make a visitor's
 browser call an attacker's server, and lets only the sites `framing.py` allows frame the page.
 `BodyLimit` refuses request bodies over a size, on every route: the chat history travels in
-every request, and an upload holds one file (`launch(max_file_size=…)` checks each file, not
-the request). `middleware()` also puts the visitor's address in each request
+every request, and an upload holds at most four files (`launch(max_file_size=…)` checks each
+file, not the request). `middleware()` also puts the visitor's address in each request
 (`forwarded.py`), refuses the routes the page never calls (`refused.py`), holds each address
 to its budget (`budget.py`), times request bodies (`timeouts.py`) and checks uploads
 (`uploads.py`).
@@ -29,8 +29,9 @@ CSP = ("img-src 'self' data: blob:; media-src 'self' data: blob:; frame-src 'sel
 # Requests carry the chat history and, for some events, the browser's encrypted conversation
 # store (ui/conversations/store.py, up to what localStorage holds, ~5 MB): this fits both.
 MAX_BODY_BYTES = 8_000_000
-# An upload: one file of at most launch's max_file_size ("2mb", 2 MiB), and its multipart framing.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024 + 16_384
+# An upload: up to four files (uploads.py MAX_FILES), each under launch's max_file_size ("5mb":
+# an image, app.py), together under the cap of any body.
+MAX_UPLOAD_BYTES = MAX_BODY_BYTES
 
 
 class SecurityHeaders:

@@ -1,9 +1,9 @@
-"""Uploads (the page's only one is a chat import): one file a request, and a disk budget.
+"""Uploads (a chat import, or the images of one message): a few files a request, and a disk budget.
 
 gradio writes every file of an upload request to its temp folder (up to 1,000 files, each
 under `max_file_size`) and deletes them with the rest of its cache on the Blocks'
 `delete_cache` schedule. Here an upload is read whole (it is small: `BodyLimit` caps it at
-one file's size) and passed on only if it holds one file and fits the budgets: per address
+the body cap) and passed on only if it holds at most `MAX_FILES` files and fits the budgets: per address
 and in all, the bytes uploaded over the time a file may stay on disk (`CACHE_SWEEP`: files
 older than two minutes go at the next sweep, every minute), so the upload folder never
 holds more than `all_bytes`.
@@ -21,7 +21,10 @@ from .budget import Window, client_address, declared_length, refuse
 
 CACHE_SWEEP = (60, 120)  # gradio's delete_cache: every 60 s, files older than 120 s
 KEPT_S = sum(CACHE_SWEEP)  # the longest an uploaded file stays on disk
-ADDRESS_BYTES = 10_000_000  # five imports of the largest file, per address
+# A visitor who picks a message's four images in one dialog sends them in one request (the
+# page's limit per message: ui/protect/images.py MAX_IMAGES); a script gets no more.
+MAX_FILES = 4
+ADDRESS_BYTES = 20_000_000  # four largest images, or ten imports of the largest file, per address
 ALL_BYTES = 100_000_000
 _BOUNDARY = re.compile(rb'boundary="?([^";,\s]+)"?', re.IGNORECASE)
 
@@ -50,7 +53,8 @@ def parts(content_type: bytes, body: bytes) -> int:
 
 
 class UploadGuard:
-    """ASGI middleware for `/gradio_api/upload`: one file per request, within `UploadBudget`."""
+    """ASGI middleware for `/gradio_api/upload`: at most `MAX_FILES` files per request, within
+    `UploadBudget`."""
 
     def __init__(self, app: Any, budget: UploadBudget | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -78,8 +82,8 @@ class UploadGuard:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-        if parts(content_type, body) > 1:
-            return await refuse(send, 413, "One file per upload")
+        if parts(content_type, body) > MAX_FILES:
+            return await refuse(send, 413, f"At most {MAX_FILES} files per upload")
         self.by_address.add(address, len(body))
         self.in_all.add("", len(body))
         replayed = False

@@ -110,9 +110,20 @@ REFUSALS: dict[str, Words] = {
                    ZH: "图片格式必须是 {allowed} 之一（当前为 {got!r}）"},
     "image_empty": {EN: "an image is empty", ZH: "有一张图片是空的"},
     "image_role": {EN: "only a user message can carry images", ZH: "只有用户消息可以附带图片"},
-    "no_images": {EN: "{model} does not take images on the {api} API; remove the images or choose "
-                      "a model that takes them",
-                  ZH: "{model} 在 {api} 接口上不支持图片输入：请移除图片，或换用支持图片的模型"},
+    "no_images": {EN: "{model} does not take images on the {api} API, so nothing was sent. Choose a "
+                      "model that does (MiniMax-M3, not on pro) and press Retry, or send the message "
+                      "again without its images.",
+                  ZH: "{model} 在 {api} 接口上不支持图片输入，消息未发送。请换用支持图片的模型"
+                      "（MiniMax-M3，pro 接口除外）后点击“重试”，或去掉图片后重新发送。"},
+    # images attached on the page (ui.protect.images)
+    "image_bytes": {EN: "{name} is over {limit} MB; attach a smaller image",
+                    ZH: "{name} 超过 {limit} MB，请附加更小的图片"},
+    "image_format": {EN: "{name} is not an image this chat takes ({formats})",
+                     ZH: "{name} 不是本聊天支持的图片格式（{formats}）"},
+    "image_pixels": {EN: "{name} has too many pixels (over {limit} megapixels); attach a smaller image",
+                     ZH: "{name} 像素过多（超过 {limit} 百万像素），请附加更小的图片"},
+    "image_broken": {EN: "{name} could not be read as an image", ZH: "无法把 {name} 读取为图片"},
+    "image_count": {EN: "at most {limit} images per message", ZH: "每条消息最多 {limit} 张图片"},
     "thinking_fixed": {EN: "{model} always thinks; its thinking cannot be turned off",
                        ZH: "{model} 总是会先思考，无法关闭思考"},
     # the page's fields

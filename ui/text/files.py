@@ -24,6 +24,9 @@ FILE_REFUSALS: dict[str, dict[str, str]] = {
                                   "“settings.max_tokens” 必须是 1 到 {limit} 之间的整数"),
     "note": _not_importable("“{where}.note” must be {{kind: info|error, lines: [text]}}",
                             "“{where}.note” 必须是 {{kind: info|error, lines: [文本]}}"),
+    "one_of": _not_importable("“{name}” must be one of {allowed}", "“{name}” 必须是 {allowed} 之一"),
+    "images": _not_importable("“{where}.images” must be a list of at most {limit} lines",
+                              "“{where}.images” 必须是最多 {limit} 行文本的列表"),
     "messages_type": _not_importable("“messages” must be a list", "“messages” 必须是列表"),
     "too_many_messages": _not_importable("more than {limit} messages", "消息超过 {limit} 条"),
     "role": _not_importable("“{where}” needs role user or assistant",
@@ -47,7 +50,9 @@ def file_refusal(reason: str, lang: str, **values: object) -> str:
 # The headings of a conversation exported as Markdown.
 TRANSCRIPT_LABELS = {
     ZH: {"user": "🧑 用户", "assistant": "🤖 助手", "thinking": "💭 思考过程", "settings": "设置",
-         "system": "系统提示词", "untitled": "对话"},
+         "system": "系统提示词", "untitled": "对话",
+         "images": "附图（未保存图片本身）"},
     EN: {"user": "🧑 User", "assistant": "🤖 Assistant", "thinking": "💭 Thinking",
-         "settings": "Settings", "system": "System prompt", "untitled": "Conversation"},
+         "settings": "Settings", "system": "System prompt", "untitled": "Conversation",
+         "images": "images attached (not kept)"},
 }

@@ -11,6 +11,8 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
+from . import choices
+
 ZH, EN = "zh", "en"
 
 CONTROLS = {
@@ -25,7 +27,6 @@ CONTROLS = {
         "mm_new_chat": "🧹 New chat",
         "mm_settings": "⚙️ Settings (apply to the next message)",
         "mm_api_mode": "API",
-        "mm_api_mode_info": "v2 is MiniMax's current chat API (all models, with thinking). pro is the older one with a bot persona.",
         "mm_region": "Region",
         "mm_region_info": "Where requests go, with the server's key or your own. A key only works in its own region.",
         "mm_model": "Model",
@@ -76,7 +77,6 @@ CONTROLS = {
         "mm_new_chat": "🧹 新对话",
         "mm_settings": "⚙️ 设置（对下一条消息生效）",
         "mm_api_mode": "接口",
-        "mm_api_mode_info": "v2 是 MiniMax 当前的对话接口（支持全部模型和思考过程）；pro 是带机器人人设的旧接口。",
         "mm_region": "区域",
         "mm_region_info": "请求（使用服务器的 Key 或你自己的 Key）发往哪个区域。Key 只能在所属区域使用。",
         "mm_model": "模型",
@@ -122,6 +122,8 @@ CONTROLS = {
         "common.download_all": "全部下载",
     },
 }
+for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and images
+    CONTROLS[_lang].update(choices.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
@@ -203,6 +205,8 @@ MESSAGES = {
             "(and, for the pro API, the GroupId).",
     },
 }
+
+MESSAGES.update(choices.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
