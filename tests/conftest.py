@@ -10,6 +10,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 # unless a test asks for them (tests/test_safety_limits.py sets its own).
 os.environ.setdefault("APP_MAX_MESSAGES_PER_MINUTE", "0")
 os.environ.setdefault("APP_MAX_TOKENS_PER_HOUR", "0")
+os.environ.setdefault("APP_MAX_DEMO_MESSAGES_PER_MINUTE", "0")
 
 import time  # noqa: E402
 
