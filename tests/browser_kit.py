@@ -9,6 +9,8 @@ from contextlib import contextmanager
 import pytest
 
 import app
+from minimax_backend import Settings
+from ui.chat.service import ChatService
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -62,6 +64,20 @@ def serving(service):
         yield url
     finally:
         demo.close()
+
+
+@pytest.fixture(scope="module")
+def url(emulator):
+    """The page served offline, its replies from the suite's emulator (one per test module)."""
+    with serving(ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)) as address:
+        yield address
+
+
+def set_number(page, elem_id, value):
+    """Type `value` into a number field (a slider's box) and commit it."""
+    field = page.locator(f"#{elem_id} input[type=number]")
+    field.fill(str(value))
+    field.press("Enter")
 
 
 def open_page(context_or_browser, url, locale="zh-CN", viewport=None):

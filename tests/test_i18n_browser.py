@@ -1,19 +1,17 @@
 """The page in the browser's language, and Enter that never sends half-typed pinyin."""
 import browser_kit
 import pytest
-from browser_kit import BOT, open_page, send, serving, wait_for_text
-
-from minimax_backend import Settings
-from ui.chat.service import ChatService
+from browser_kit import (
+    BOT,
+    open_page,
+    send,
+    url,  # noqa: F401  (a fixture and a helper the browser tests share)
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.browser
+
 browser = browser_kit.browser  # the fixture
-
-
-@pytest.fixture(scope="module")
-def url(emulator):
-    with serving(ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)) as address:
-        yield address
 
 
 @pytest.mark.parametrize("locale, expected, absent", [

@@ -9,11 +9,16 @@ from pathlib import Path
 
 import browser_kit
 import pytest
-from browser_kit import BOT, browser, send, serving, wait_for_reply, wait_for_text  # noqa: F401
+from browser_kit import (  # noqa: F401
+    BOT,
+    browser,
+    send,
+    serving,
+    url,  # noqa: F401  (a fixture and a helper the browser tests share)
+    wait_for_reply,
+    wait_for_text,
+)
 from PIL import Image
-
-from minimax_backend import Settings
-from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +26,6 @@ pytestmark = pytest.mark.browser
 SHOT = Path(os.environ.get("MM_IMAGE_SHOT", Path(tempfile.gettempdir()) / "m3ui-image-chat.png"))
 VIEWPORT = {"width": 1400, "height": 1000}
 USER = "#chatbot .message.user"
-
-
-@pytest.fixture(scope="module")
-def url(emulator):
-    service = ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    with serving(service) as address:
-        yield address
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,12 @@ import io
 import browser_kit
 import pytest
 import requests
-from browser_kit import serving
+from browser_kit import url  # noqa: F401  (a fixture and a helper the browser tests share)
 from PIL import Image
 
-from minimax_backend import Settings
-from ui.chat.service import ChatService
-
 pytestmark = pytest.mark.browser
+
 browser = browser_kit.browser  # the fixture
-
-
-@pytest.fixture(scope="module")
-def url(emulator):
-    service = ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    with serving(service) as address:
-        yield address
 
 
 def test_the_manifest_names_the_app_and_its_icons_are_square_pngs(url):

@@ -11,21 +11,21 @@ import time
 import browser_kit
 import pytest
 import requests
-from browser_kit import (
+from browser_kit import (  # noqa: F401  (a fixture and a helper the browser tests share)
     BOT,
     conversation_titles,
     open_page,
     send,
-    serving,
+    set_number,
+    url,
     wait_for_reply,
     wait_for_text,
 )
 
 import app
-from minimax_backend import Settings
-from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
+
 browser = browser_kit.browser  # the fixture
 APP_DIR = os.path.dirname(app.__file__)
 
@@ -85,19 +85,6 @@ def test_reload_and_restart_keep_the_chat_and_another_browser_sees_none(browser)
         context.close()
     finally:
         stop_app(proc)
-
-
-@pytest.fixture(scope="module")
-def url(emulator):
-    service = ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    with serving(service) as address:
-        yield address
-
-
-def set_number(page, elem_id, value):
-    field = page.locator(f"#{elem_id} input[type=number]")
-    field.fill(str(value))
-    field.press("Enter")
 
 
 def test_switching_conversations_restores_their_settings_and_raw_replies(browser, url, emulator):

@@ -2,26 +2,11 @@
 names, near the settings, the ones it had to change."""
 import browser_kit
 import pytest
-from browser_kit import serving, wait_for_text
-
-from minimax_backend import Settings
-from ui.chat.service import ChatService
+from browser_kit import set_number, url, wait_for_text  # noqa: F401  (a fixture and a helper the browser tests share)
 
 pytestmark = pytest.mark.browser
+
 browser = browser_kit.browser  # the fixture
-
-
-@pytest.fixture(scope="module")
-def url(emulator):
-    service = ChatService(Settings(max_retries=0), emulator_factory=lambda: emulator)
-    with serving(service) as address:
-        yield address
-
-
-def set_number(page, elem_id, value):
-    field = page.locator(f"#{elem_id} input[type=number]")
-    field.fill(str(value))
-    field.press("Enter")
 
 
 def choose_model(page, name):
