@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import ValidationError
-from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
+from ui.browser.scripts import BUSY, IDLE, TO_INPUT, max_chars, page_css, page_js, toggle_panel
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -50,11 +50,10 @@ LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "\\[", "right": "\\]", "display": True},
 ]
 
-CSS = """
-.mm-note { font-size: 0.82em; opacity: 0.72; margin-top: 0.2em; }
-.mm-note.mm-error { opacity: 1; color: var(--error-text-color, #b91c1c); }
-#banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
-"""
+
+# Both side panels are as wide: gradio makes room beside an open one by a single page-wide
+# amount, computed from whichever panel set it last.
+PANEL_WIDTH = 320
 
 
 def build_demo(service: ChatService | None = None, *, interval: float | None = None,
@@ -70,40 +69,58 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
     # two minutes old: ui/server/uploads.py budgets uploads over that span.
     with gr.Blocks(title="MiniMax Chat", delete_cache=CACHE_SWEEP) as demo:
-        gr.Markdown(tr("title"))
-        gr.Markdown(tr("subtitle"))
-        banner = gr.Markdown(visible=False, elem_id="banner")
+        # The page's outline, phone first: conversations in a panel on the left (beside the
+        # chat on a wide screen, over it on a phone, ui/browser/static/layout.js), the chat
+        # filling the screen with the message box at its foot (page.css), settings in a panel
+        # on the right that opens from the top bar. First in the Tab order: a skip link.
+        skip = gr.Button(tr("skip_to_input"), elem_id="skip-to-input", size="sm")
+        with gr.Sidebar(label=tr("chats_panel"), open=False, width=PANEL_WIDTH,
+                        elem_id="chats-panel"):
+            conversations = ConversationPanel(ConversationHandlers(chat.runs),
+                                              FileHandlers(chat.runs))
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
         attached = gr.State({})  # the session's images as sent (ui/chat/attachments.py)
 
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
-                conversations = ConversationPanel(ConversationHandlers(chat.runs),
-                                                  FileHandlers(chat.runs))
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    elem_id="chatbot", label=tr("chat"), height="62vh", editable="user",
-                    latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
-                    placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
-                    allow_tags=False)
-                with gr.Row(equal_height=True):
-                    # Images are pasted, dropped or picked here; Send and Stop are our own.
-                    chat_input = gr.MultimodalTextbox(
-                        elem_id="chat-input", label=tr("input"), show_label=False,
-                        placeholder=tr("input_placeholder"), file_types=["image"],
-                        file_count="multiple", max_plain_text_length=guard.config.max_message_chars,
-                        lines=1, max_lines=10, submit_btn=False, stop_btn=False,
-                        scale=8, container=False)
-                    with gr.Column(scale=1, min_width=110):
-                        send = gr.Button(tr("send"), elem_id="send", variant="primary")
-                        stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
-                                         interactive=False)
-                new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
+        with gr.Column(elem_id="chat-column"):
+            with gr.Row(elem_id="top-bar"):
+                open_chats = gr.Button(tr("open_chats"), elem_id="open-chats", size="sm", scale=0,
+                                       min_width=40)
+                gr.Markdown(tr("title"), elem_id="title")
+                new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm", scale=0,
+                                     min_width=40)
+                open_settings = gr.Button(tr("open_settings"), elem_id="open-settings", size="sm",
+                                          scale=0, min_width=40)
+            gr.Markdown(tr("subtitle"), elem_id="subtitle")
+            banner = gr.Markdown(visible=False, elem_id="banner")
+            chatbot = gr.Chatbot(
+                elem_id="chatbot", label=tr("chat"), editable="user",
+                latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
+                placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
+                allow_tags=False)
+            with gr.Row(elem_id="input-row"):
+                # Images are pasted, dropped or picked here; Send and Stop are our own.
+                chat_input = gr.MultimodalTextbox(
+                    elem_id="chat-input", label=tr("input"), show_label=False,
+                    placeholder=tr("input_placeholder"), file_types=["image"],
+                    file_count="multiple", max_plain_text_length=guard.config.max_message_chars,
+                    lines=1, max_lines=6, submit_btn=False, stop_btn=False, scale=8,
+                    container=False)
+                with gr.Column(scale=0, min_width=88):
+                    send = gr.Button(tr("send"), elem_id="send", variant="primary")
+                    stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
+                                     interactive=False)
+            # One quiet row under the box: what it takes, and room for a line on its state.
+            with gr.Row(elem_id="below-input"):
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
-            with gr.Column(scale=2, min_width=280):
-                settings = SettingsPanel()
+        with gr.Sidebar(label=tr("settings_panel"), open=False, width=PANEL_WIDTH,
+                        position="right",
+                        elem_id="settings-panel"):
+            settings = SettingsPanel()
 
+        skip.click(None, js=TO_INPUT, queue=False)
+        open_chats.click(None, js=toggle_panel("chats-panel"), queue=False)
+        open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
                             settings.user_group, attached)
@@ -199,7 +216,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
     a body timeout and each address's budget (ui/server/middleware.py); no public
     /monitoring page; installable as an app with the icon in assets/."""
-    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
+    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": page_css(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},

@@ -73,8 +73,17 @@ def url(emulator):
         yield address
 
 
+def open_settings(page):
+    """Open the settings panel (closed until its button in the top bar is pressed) and wait
+    until its fields are shown."""
+    if not page.locator("#settings-panel.open").count():
+        page.click("#open-settings")
+    page.wait_for_selector("#settings-panel.open .sidebar-content", state="visible")
+
+
 def set_number(page, elem_id, value):
-    """Type `value` into a number field (a slider's box) and commit it."""
+    """Type `value` into a number field (a slider's box, in the settings panel) and commit it."""
+    open_settings(page)
     field = page.locator(f"#{elem_id} input[type=number]")
     field.fill(str(value))
     field.press("Enter")

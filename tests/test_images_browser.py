@@ -49,6 +49,7 @@ def attach(page, path):
 
 
 def choose_model(page, name):
+    browser_kit.open_settings(page)
     field = page.locator("#model input")
     field.fill(name)
     field.press("Enter")
@@ -105,6 +106,7 @@ def test_an_image_for_a_text_only_model_is_refused_before_anything_is_sent(
 
 def test_thinking_off_gives_a_reply_without_a_fold(browser, url, emulator):
     page = open_page(browser, url, locale="en-US")
+    browser_kit.open_settings(page)
     assert page.locator("#thinking").is_visible()  # M3, the default, can turn it off
     page.locator("#thinking label", has_text="Off").click()
     send(page, "Hello")

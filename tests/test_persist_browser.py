@@ -89,7 +89,7 @@ def test_reload_and_restart_keep_the_chat_and_another_browser_sees_none(browser)
 
 def test_switching_conversations_restores_their_settings_and_raw_replies(browser, url, emulator):
     page = open_page(browser, url)
-    set_number(page, "temperature", 0.3)
+    set_number(page, "temperature", 0.3)  # opens the settings panel
     page.fill("#system-prompt textarea", "你是甲")
     send(page, "甲的对话")
     wait_for_reply(page)

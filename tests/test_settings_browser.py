@@ -10,6 +10,7 @@ browser = browser_kit.browser  # the fixture
 
 
 def choose_model(page, name):
+    browser_kit.open_settings(page)
     page.locator("#model input").click()
     page.get_by_role("option", name=name, exact=True).click()
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -59,8 +59,23 @@ DOWNLOAD = """(name, body) => {
 }"""
 
 
+def toggle_panel(elem_id: str) -> str:
+    """Run by a top-bar button: opens or closes the side panel `elem_id` (layout.js)."""
+    return f"() => {{ window.mmPanel && window.mmPanel({json.dumps(elem_id)}); }}"
+
+
+# Run by the skip link: to the message box, past the panels and the chat's own buttons.
+TO_INPUT = "() => { const box = document.querySelector('#chat-input textarea'); if (box) box.focus(); }"
+
+
+def page_css() -> str:
+    """The page's style: the layout that keeps the message box on a phone's first screen,
+    the panels, touch targets, visible focus, the notes."""
+    return (STATIC / "page.css").read_text(encoding="utf-8")
+
+
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
-    switch for Send and Stop, and the chat box's focus on a desktop."""
+    switch for Send and Stop, the chat box's focus on a desktop, and the side panels."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

@@ -21,10 +21,15 @@ CONTROLS = {
         "mm_subtitle": "Chat with MiniMax's text models. Replies stream in; the model's thinking is folded away.",
         "mm_placeholder": "**Ask anything.** Enter sends, Shift+Enter adds a line.<br>Pick a starter below, or type your own.",
         "mm_input": "Your message",
-        "mm_input_placeholder": "Type a message… (Enter to send, Shift+Enter for a new line)",
+        "mm_input_placeholder": "Type a message…",
         "mm_send": "Send ➤",
         "mm_stop": "⏹ Stop",
         "mm_new_chat": "🧹 New chat",
+        "mm_open_chats": "💬 Chats",
+        "mm_open_settings": "⚙️ Settings",
+        "mm_chats_panel": "Conversations",
+        "mm_settings_panel": "Settings and your own key",
+        "mm_skip_to_input": "Skip to the message box",
         "mm_settings": "⚙️ Settings (apply to the next message)",
         "mm_api_mode": "API",
         "mm_region": "Region",
@@ -71,10 +76,15 @@ CONTROLS = {
         "mm_subtitle": "与 MiniMax 文本模型对话。回复实时显示，模型的思考过程会自动折叠。",
         "mm_placeholder": "**有问题尽管问。** 按 Enter 发送，Shift+Enter 换行。<br>可以点下面的示例，也可以直接输入。",
         "mm_input": "你的消息",
-        "mm_input_placeholder": "输入消息…（Enter 发送，Shift+Enter 换行）",
+        "mm_input_placeholder": "输入消息…",
         "mm_send": "发送 ➤",
         "mm_stop": "⏹ 停止",
         "mm_new_chat": "🧹 新对话",
+        "mm_open_chats": "💬 对话",
+        "mm_open_settings": "⚙️ 设置",
+        "mm_chats_panel": "对话列表",
+        "mm_settings_panel": "设置和自己的 Key",
+        "mm_skip_to_input": "跳到输入框",
         "mm_settings": "⚙️ 设置（对下一条消息生效）",
         "mm_api_mode": "接口",
         "mm_region": "区域",
@@ -169,15 +179,24 @@ MESSAGES = {
     "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
                      EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
                          "Check the message and send it again."},
+    # One line for the visitor; what it means, and what a host does about it, on demand.
     "offline": {
-        ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
-            "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
-            "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用；"
-            "或者在设置下方的“🔑 使用自己的 Key”中粘贴你自己的 Key，只用于你的请求。",
-        EN: "🔌 **Offline demo mode**: no MiniMax API key is configured on the server, so replies come from a "
-            "built-in emulator, not a real model. To connect a real model, set the `MINIMAX_API_KEY` environment "
-            "variable (on a Hugging Face Space: Settings → Variables and secrets → New secret `MINIMAX_API_KEY`) "
-            "and restart the app; or paste your own key under “🔑 Use your own key”, below the settings, for your own requests.",
+        ZH: "<details><summary>🔌 <strong>离线演示模式</strong>：回复是预设的示例，不是真实模型。"
+            "可以在 ⚙️ 设置里用自己的 Key，或请分享页面的人接入。</summary>\n\n"
+            "服务器没有配置 MiniMax API Key，所以由内置的模拟器回答，每条回复都是同一类示例。"
+            "要和真实模型对话，请在 ⚙️ 设置 → “🔑 使用自己的 Key”中粘贴你的 MiniMax Key"
+            "（只用于你在此页面中的请求）；或者告诉分享页面给你的人。\n\n"
+            "**如果你运行这个应用**：设置环境变量 `MINIMAX_API_KEY`（Hugging Face Space："
+            "Settings → Variables and secrets → New secret）后重启；详见 README 的部署说明。\n\n</details>",
+        EN: "<details><summary>🔌 <strong>Offline demo mode</strong>: replies are canned examples, not a real "
+            "model. Bring your own key (⚙️ Settings) or ask whoever shared this page.</summary>\n\n"
+            "This server has no MiniMax API key, so a built-in emulator answers every message with "
+            "the same kind of sample reply. To chat with a real model, paste your own MiniMax key "
+            "under ⚙️ Settings → “🔑 Use your own key” (it is used only for your requests in this "
+            "tab), or tell whoever shared this page with you.\n\n"
+            "**Running this app?** Set the `MINIMAX_API_KEY` environment variable (on a Hugging Face "
+            "Space: Settings → Variables and secrets → New secret) and restart it; the README's "
+            "hosting guide has the details.\n\n</details>",
     },
     "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
     "untitled": {ZH: "新对话", EN: "New chat"},
