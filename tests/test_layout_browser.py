@@ -47,8 +47,8 @@ def assert_on_first_screen(page, selector):
     where = box(page, selector)
     assert page.evaluate("() => window.scrollY") == 0
     assert where["width"] > 0 and where["height"] > 0, selector
-    assert 0 <= where["top"] and where["bottom"] <= where["vh"], (selector, where)
-    assert 0 <= where["left"] and where["right"] <= where["vw"], (selector, where)
+    assert where["top"] >= 0 and where["bottom"] <= where["vh"], (selector, where)
+    assert where["left"] >= 0 and where["right"] <= where["vw"], (selector, where)
 
 
 def assert_touch_target(page, selector):
@@ -166,7 +166,8 @@ def test_on_a_desktop_the_box_has_the_focus_and_a_skip_link_leads_back_to_it(
     page.mouse.click(page.evaluate("() => window.innerWidth") - 6, 4)
     for _ in range(3):
         page.keyboard.press("Tab")
-        assert page.evaluate(FOCUS_OUTLINE, None) >= 2, page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        focused = page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+        assert page.evaluate(FOCUS_OUTLINE, None) >= 2, focused
     page.context.close()
 
 
