@@ -38,7 +38,7 @@ from ui.panels.controls import (
     page_load,
     reset_defaults,
 )
-from ui.panels.own_key import check_key, key_panel
+from ui.panels.own_key import key_panel, route_line, wire_key_panel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.limits import SYSTEM_CHARS
@@ -114,6 +114,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
                         stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
                                          interactive=False)
+                key_route = route_line()  # which key answers: the host's, yours, the offline demo
                 new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
@@ -156,14 +157,14 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                         info=tr("thinking_info"), visible=spec.thinking_switch)
                     reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
                 with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
-                    user_key, user_group, test_key, key_status = key_panel()
+                    own_key = key_panel()
 
         form = SettingsForm(api=api_mode, model=model, system=system, temperature=temperature,
                             top_p=top_p, max_tokens=max_tokens, bot_name=bot_name,
                             user_name=user_name, thinking=thinking)
         saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
-        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group,
-                            attached)
+        reply = reply_event(chat, form, chatbot, raw_replies, region, own_key.key, own_key.group,
+                            attached, own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
                    reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
@@ -175,10 +176,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         # `change`: whatever set the model (the visitor, the API switch, a restored chat).
         model.change(model_facts, [model, thinking], [thinking, model_note], **quick)
 
-        def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
-            return check_key(service, key, group, where, api, name, request, chat.guard)
-
-        test_key.click(test, [user_key, user_group, region, api_mode, model], key_status, **quick)
+        wire_key_panel(own_key, key_route, service, chat.guard, region, api_mode, model, demo)
         reset.click(reset_defaults, model,
                     [system, temperature, top_p, max_tokens, bot_name, user_name], **quick)
 

@@ -1,5 +1,5 @@
 """The page's side panels: model settings and the offline banner (`controls`), and the
-visitor's own key (`own_key`).
+visitor's own key and the line naming the key that answers (`own_key`).
 
-May import `ui.chat`, `ui.protect` and `ui.text`.
+May import `ui.browser`, `ui.chat`, `ui.protect` and `ui.text`.
 """

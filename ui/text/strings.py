@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices
+from . import choices, routes
 
 ZH, EN = "zh", "en"
 
@@ -122,8 +122,9 @@ CONTROLS = {
         "common.download_all": "全部下载",
     },
 }
-for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and images
+for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images and keys
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
+    CONTROLS[_lang].update(routes.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
@@ -207,6 +208,7 @@ MESSAGES = {
 }
 
 MESSAGES.update(choices.MESSAGES)
+MESSAGES.update(routes.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
