@@ -6,9 +6,9 @@ import pytest
 
 from minimax_backend import (
     CancelToken,
-    RateLimitError,
     ChatRequest,
     Message,
+    RateLimitError,
     Settings,
     TextDelta,
     ValidationError,

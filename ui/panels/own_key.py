@@ -32,7 +32,7 @@ from ..text.advice import advice
 from ..text.strings import REGION_NAMES, lang_of, text, tr
 
 AUTH_CODES = (1004, 2049)  # how MiniMax refuses a key, including one sent to the other region
-QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private", "show_progress": "hidden"}
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,9 @@ def wire_key_panel(panel: KeyPanel, route: gr.Markdown, service: ReplyService, g
         return route_words(service, typed, "", lang_of(request))
 
     def edited(typed: Any, request: gr.Request) -> tuple:
-        return "", "", route_words(service, typed, "", lang_of(request))
+        # A new key's test has not run: its result goes. Emptied (as Forget does), what the
+        # panel last said stays.
+        return "" if typed else gr.skip(), "", route_words(service, typed, "", lang_of(request))
 
     def test(key: str, group: str, where: str, dialect: str, name: str,
              request: gr.Request) -> tuple:
@@ -152,9 +154,11 @@ def wire_key_panel(panel: KeyPanel, route: gr.Markdown, service: ReplyService, g
         return "", "", "", text("key_forgotten", lang), route_words(service, "", "", lang)
 
     demo.load(show, panel.key, route, js=KEY_TYPED, **QUICK)
-    for field in (panel.key, panel.group, region):
-        field.input(edited, panel.key, [panel.status, panel.refused, route], js=KEY_TYPED,
-                    trigger_mode="always_last", **QUICK)
+    # `change` for the text fields: gradio 6.31 sends their `input` on a key press only, not
+    # on a paste, which is how a key arrives.
+    for edit in (panel.key.change, panel.group.change, region.input):
+        edit(edited, panel.key, [panel.status, panel.refused, route], js=KEY_TYPED,
+             trigger_mode="always_last", **QUICK)
     panel.test.click(test, [panel.key, panel.group, region, api, model],
                      [panel.status, panel.refused, route], **QUICK)
     panel.forget.click(forget, None, [panel.key, panel.group, panel.refused, panel.status, route],
