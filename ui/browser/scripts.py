@@ -47,7 +47,7 @@ def max_chars(selector: str, limit: int) -> str:
 
 
 # Run after an export's handler with the file name and text it returned: the browser saves
-# the file, so the server keeps nothing on disk (ui/conversations/handlers.py `file_name`).
+# the file, so the server keeps nothing on disk (ui/conversations/files.py `file_name`).
 DOWNLOAD = """(name, body) => {
     if (name && body) {
         const type = name.endsWith('.json') ? 'application/json' : 'text/markdown';
