@@ -12,7 +12,7 @@ from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
 from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
-from .store import browser_store
+from .store import browser_store, find, parse_store
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
@@ -97,8 +97,9 @@ class ConversationPanel:
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **CHECKED)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
-        self.list.change(_open_chat, self.list, [self.rename_box, self.rename, self.delete],
-                         **QUICK)
+        # The store, not the list, is read: the list's value may reach the server before its
+        # new choices do, and gradio refuses a value it doesn't list.
+        self.list.change(_open_chat, store, [self.rename_box, self.rename, self.delete], **QUICK)
         exported = [self.export_name, self.export_body]
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
                              outputs=exported, **QUICK).success(None, exported, None, js=DOWNLOAD)
@@ -119,8 +120,9 @@ class ConversationPanel:
             sent_in=self.sent_in)
 
 
-def _open_chat(chosen: Any) -> tuple:
+def _open_chat(stored: Any) -> tuple:
     """Rename and Delete (and the title box) usable only while a chat is open. Outputs: title
     box, Rename, Delete."""
-    usable = gr.update(interactive=isinstance(chosen, str) and bool(chosen))
+    store = parse_store(stored)
+    usable = gr.update(interactive=find(store, store["current"]) is not None)
     return usable, usable, usable
