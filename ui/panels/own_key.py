@@ -143,11 +143,12 @@ def wire_key_panel(panel: KeyPanel, route: gr.Markdown, service: ReplyService, g
         # panel last said stays.
         return "" if typed else gr.skip(), "", route_words(service, typed, "", lang_of(request))
 
-    def test(key: str, group: str, where: str, dialect: str, name: str,
+    def test(key: Any, group: Any, where: Any, dialect: Any, name: Any,
              request: gr.Request) -> tuple:
         checked = check_key(service, key, group, where, dialect, name, request, guard)
-        return checked.said, checked.refused, route_words(service, bool(key and key.strip()),
-                                                          checked.refused, lang_of(request))
+        typed = isinstance(key, str) and bool(key.strip())
+        return checked.said, checked.refused, route_words(service, typed, checked.refused,
+                                                          lang_of(request))
 
     def forget(request: gr.Request) -> tuple:
         lang = lang_of(request)
