@@ -18,6 +18,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +95,17 @@ def table(loads: dict[str, list[ColdLoad]], looks: dict[str, Look]) -> str:
     return "\n".join(rows)
 
 
+def contact_sheet(looks: dict[str, Look], path: Path, scale: float = 0.25) -> None:
+    """One image: a row of screenshots per page, for the design notes."""
+    rows = [[Image.open(shot) for shot in look.screenshots] for look in looks.values()]
+    width, height = (int(side * scale) for side in rows[0][0].size)
+    sheet = Image.new("RGB", (width * max(map(len, rows)), height * len(rows)), "white")
+    for y, row in enumerate(rows):
+        for x, shot in enumerate(row):
+            sheet.paste(shot.convert("RGB").resize((width, height)), (x * width, y * height))
+    sheet.save(path, optimize=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -124,6 +136,7 @@ def main() -> None:
             server.stop()
     print(table(loads, looks))
     print(f"\nload average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
+    contact_sheet(looks, args.shots / "spike-phone.png")
     print(f"\nscreenshots: {args.shots}", file=sys.stderr)
 
 
