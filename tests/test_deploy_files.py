@@ -46,7 +46,7 @@ def test_the_studio_installs_the_pinned_gradio():
 
 def test_ms_deploy_has_the_fields_the_schema_requires():
     deploy = ms_deploy()
-    assert REQUIRED <= deploy.keys(), f"missing: {sorted(REQUIRED - deploy.keys())}"
+    assert deploy.keys() >= REQUIRED, f"missing: {sorted(REQUIRED - deploy.keys())}"
     assert all(isinstance(deploy[key], str) and deploy[key] for key in REQUIRED)
     assert deploy["$schema"] == "https://modelscope.cn/api/v1/studios/deploy_schema.json"
     # The Python of the image is the Space's: the app is tested on 3.11.
