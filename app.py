@@ -39,6 +39,7 @@ from ui.panels.controls import (
     reset_defaults,
 )
 from ui.panels.own_key import check_key, key_panel
+from ui.protect.account import AccountConfig
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.limits import SYSTEM_CHARS
@@ -301,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     route_printed_tracebacks()  # gradio prints a failed request's traceback: log it as a line
     try:  # a bad limit, login or server setting stops the app here, naming its variable
         GuardConfig.from_env()
+        AccountConfig.from_env()
         auth_from_env()
         sessions_from_env()
         prepare_server()
