@@ -20,7 +20,7 @@ class FakeTime:
     """Stands in for the `time` module inside `limits`, which counts in wall time."""
 
     def __init__(self) -> None:
-        self.now = 1_000_000.0
+        self.now = 1_000_020.0  # the start of a minute (sliding counters split time in windows)
 
     def time(self) -> float:
         return self.now
