@@ -40,6 +40,7 @@ from ui.panels.controls import (
 )
 from ui.panels.own_key import check_key, key_panel
 from ui.protect.account import AccountConfig
+from ui.protect.account_line import AccountLine
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.limits import SYSTEM_CHARS
@@ -74,14 +75,15 @@ CSS = """
 
 
 def build_demo(service: ChatService | None = None, *, interval: float | None = None,
-               guard: Guard | None = None) -> gr.Blocks:
+               guard: Guard | None = None, account: AccountLine | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
-    read at the first request); `interval` overrides the page-update interval (tests)."""
+    read at the first request); `interval` overrides the page-update interval (tests);
+    `account`, the host account's line (default: APP_ACCOUNT_* in the shared storage)."""
     service = service or ChatService()
     # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
     # box allows what the guard does.
     guard = guard or Guard(GuardConfig.from_env)
-    chat = ChatHandlers(service, interval=interval, guard=guard)
+    chat = ChatHandlers(service, interval=interval, guard=guard, account=account)
     spec = spec_for(DEFAULT_MODEL[V2])
 
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
