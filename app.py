@@ -78,7 +78,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                guard: Guard | None = None, account: AccountLine | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests);
-    `account`, the host account's line (default: APP_ACCOUNT_* in the shared storage)."""
+    `account`, the host account's line (default: its limits from the environment, counted in
+    the shared storage)."""
     service = service or ChatService()
     # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
     # box allows what the guard does.

@@ -20,7 +20,8 @@ SETTINGS = ChatSettings(api=V2, model="MiniMax-M2.7", system="", temperature=1.0
                         max_tokens=2048, bot_name="MM智能助理", user_name="用户")
 HOST = Route.of("cn")
 OK = [TextDelta("ok"), Finish("stop", "ok", Usage(3, 1, 0, 4))]
-WAIT_NOTE = '<div class="mm-note mm-pending">⏳ Waiting for a free slot on the host\'s MiniMax account, about {} s…</div>'
+WAIT_NOTE = ('<div class="mm-note mm-pending">⏳ Waiting for a free slot on the host\'s MiniMax '
+             'account, about {} s…</div>')
 RPM = error_for_code(1002, "rate limit exceeded(RPM)")
 
 

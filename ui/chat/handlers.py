@@ -86,7 +86,7 @@ class ChatHandlers:
         self.service = service
         self.runs = runs or Runs()
         self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
-        # The host key's rate, all visitors together (APP_ACCOUNT_*, read at first use).
+        # The host key's rate, all visitors together (limits.py's ACCOUNT_*, read at first use).
         self.account = account or AccountLine(AccountGate(AccountConfig.from_env))
         base = INTERVAL if interval is None else interval
         self.interval = lambda: page_interval(base, self.runs.streaming())
@@ -160,7 +160,7 @@ class ChatHandlers:
             try:
                 if host_key:  # the host's account: wait for a turn, retried on its rate refusals
                     source = metered(self.account, visitor[-1], prompt,
-                                     self.account.gate.config.max_wait,
+                                     self.account.gate.max_wait,
                                      lambda cancel: self.service.stream(chat_request, route, cancel),
                                      life, self.interval)
                 else:

@@ -49,7 +49,7 @@ class AccountConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AccountConfig:
-        """The limits from APP_ACCOUNT_* variables; raises ValidationError naming a bad one."""
+        """The limits from their APP variables (limits.py); raises ValidationError naming a bad one."""
         env = os.environ if env is None else env
         return cls(ACCOUNT_REQUESTS.read(env), ACCOUNT_TOKENS.read(env), ACCOUNT_WINDOW.read(env),
                    ACCOUNT_MAX_WAIT.read(env))
@@ -76,6 +76,11 @@ class AccountGate:
         if self._config is None:
             self._config = self._load()
         return self._config
+
+    @property
+    def max_wait(self) -> float:
+        """Seconds a reply may wait for the account in all."""
+        return self.config.max_wait
 
     @property
     def storage(self) -> Storage:

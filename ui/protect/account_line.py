@@ -30,6 +30,11 @@ class Gate(Protocol):
 
     def back_off(self, err: Any) -> float: ...
 
+    def spend(self, tokens: int) -> None: ...
+
+    @property
+    def max_wait(self) -> float: ...
+
 
 class AccountBusy(Exception):
     """No slot on the host's account comes within the wait allowed (`max_wait` seconds)."""
