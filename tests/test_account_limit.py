@@ -102,7 +102,9 @@ def test_a_retry_after_is_honoured(clock):
 
 
 def test_only_the_accounts_rate_refusals_pause():
-    assert rate_refusal(error_for_code(1002, "rpm")) and rate_refusal(error_for_code(1039, "tpm"))
+    assert rate_refusal(error_for_code(1002, "rate limit exceeded(RPM)"))
+    assert rate_refusal(error_for_code(1039, "token limit exceeded(TPM)"))
+    assert not rate_refusal(error_for_code(1039, "context length exceeds the model's limit"))
     assert not rate_refusal(error_for_code(1008, "balance"))
     assert not rate_refusal(RateLimitError("gateway", http_status=429))  # the client's own retry
     assert not rate_refusal(ValueError("x"))

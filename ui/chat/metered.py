@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import aclosing
 
@@ -32,7 +31,7 @@ async def metered(line: AccountLine, visitor: str, tokens: int, max_wait: float,
                   life: Lifecycle, interval: Interval) -> AsyncGenerator[list, None]:
     """Batches of the reply's events, as `coalesce` gives them, after its turn came; an
     `AccountWait` batch while it waits. Raises AccountBusy past `max_wait` seconds."""
-    since, first = time.monotonic(), False
+    since, first = line.clock(), False
     while True:
         waited = False
         async for seconds in line.turn(visitor, tokens, since, max_wait, first):

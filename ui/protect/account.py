@@ -1,7 +1,7 @@
 """The host's MiniMax account: its rate limit, counted for all visitors together.
 
 MiniMax limits each key's requests and tokens per minute (RPM, TPM) and answers 1002 (RPM) or
-1039 (TPM) past them. Every count lives in the shared storage (`shared.py`: memory, or Redis
+1039 ("token limit exceeded(TPM)") past them. Every count lives in the shared storage (`shared.py`: memory, or Redis
 so that replicas agree), never in this process alone:
 
 - requests: a moving window (`limits`' MovingWindowRateLimiter): at most N starts per window;
@@ -29,9 +29,11 @@ from minimax_backend import MiniMaxError
 from .limits import ACCOUNT_MAX_WAIT, ACCOUNT_REQUESTS, ACCOUNT_TOKENS, ACCOUNT_WINDOW
 from .shared import storage as shared_storage
 
-# MiniMax's refusals that mean "this account, too fast": RPM and TPM. (1041, too many
-# connections, and a gateway's bare 429 stay with the client's own retries.)
-RATE_CODES = frozenset({1002, 1039})
+# MiniMax's refusals that mean "this account, too fast": 1002 (RPM), and 1039 when it says TPM.
+# 1039 also means a conversation too long for the model, which no pause mends and which any
+# visitor could send to stall everyone: that one is the visitor's to see ("shorten the chat").
+# (1041, too many connections, and a gateway's bare 429 stay with the client's own retries.)
+RPM_CODE, TOKENS_CODE = 1002, 1039
 FIRST_PAUSE, MAX_PAUSE = 1.0, 30.0  # seconds, without a Retry-After
 NAMESPACE = "ACCOUNT"
 ACCOUNT = "host"  # one key per deployment: one account to count
@@ -57,7 +59,9 @@ class AccountConfig:
 
 def rate_refusal(err: BaseException) -> bool:
     """True when MiniMax refused for the account's rate (RPM/TPM), not for this request."""
-    return isinstance(err, MiniMaxError) and err.code in RATE_CODES
+    if not isinstance(err, MiniMaxError):
+        return False
+    return err.code == RPM_CODE or (err.code == TOKENS_CODE and "tpm" in err.message.lower())
 
 
 class AccountGate:
