@@ -24,6 +24,7 @@ from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
 from ui.protect.account import AccountConfig
 from ui.protect.account_line import AccountLine
@@ -102,6 +103,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
                         stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
                                          interactive=False)
+                key_route = route_line()  # which key answers: the host's, yours, the offline demo
                 new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
@@ -110,10 +112,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
-                            settings.user_group, attached)
+                            settings.user_group, attached, settings.own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
                    reply, saves)
-        settings.wire(service, chat.guard, banner, demo)
+        settings.wire(service, chat.guard, banner, demo, key_route)
         # The box allows what the guard does (a longer paste would become a file).
         demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
                   queue=False, api_visibility="private")

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices
+from . import choices, routes
 
 ZH, EN = "zh", "en"
 
@@ -51,7 +51,6 @@ CONTROLS = {
         "mm_rename_box": "New title for the open chat",
         "mm_rename": "✏️ Rename",
         "mm_delete": "🗑️ Delete this chat",
-        "mm_export_import": "⇅ Export / import",
         "mm_export_options": "Markdown includes",
         "mm_export_thinking": "Thinking (folded)",
         "mm_export_usage": "Usage and notes",
@@ -101,7 +100,6 @@ CONTROLS = {
         "mm_rename_box": "给当前对话起个新标题",
         "mm_rename": "✏️ 重命名",
         "mm_delete": "🗑️ 删除当前对话",
-        "mm_export_import": "⇅ 导出 / 导入",
         "mm_export_options": "Markdown 中包含",
         "mm_export_thinking": "思考过程（折叠）",
         "mm_export_usage": "用量和提示",
@@ -122,8 +120,9 @@ CONTROLS = {
         "common.download_all": "全部下载",
     },
 }
-for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and images
+for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images and keys
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
+    CONTROLS[_lang].update(routes.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
@@ -212,6 +211,7 @@ MESSAGES = {
 }
 
 MESSAGES.update(choices.MESSAGES)
+MESSAGES.update(routes.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
