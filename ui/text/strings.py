@@ -142,6 +142,11 @@ MESSAGES = {
     "waiting": {ZH: "⏳ 正在等待 MiniMax 回复…", EN: "⏳ Waiting for MiniMax…"},
     "retrying": {ZH: "⏳ MiniMax 暂时没有响应（{reason}），{seconds} 秒后自动重试（第 {attempt}/{retries} 次）…",
                  EN: "⏳ MiniMax did not answer ({reason}); retrying in {seconds} s (retry {attempt} of {retries})…"},
+    "account_wait": {ZH: "⏳ 正在等待本站 MiniMax 账户空出名额，约 {seconds} 秒…",
+                     EN: "⏳ Waiting for a free slot on the host's MiniMax account, about {seconds} s…"},
+    "account_busy": {ZH: "本站的 MiniMax 账户太忙：等了 {seconds} 秒仍没有空出名额。你的消息还在，请过一分钟再发送（↻ 重试）。",
+                     EN: "The host's MiniMax account is too busy: no slot came free within {seconds} s. "
+                         "Your message is kept; send it again in a minute (↻ Retry)."},
     "host_side": {ZH: "如果你只是访问这个页面：这需要运行此应用的人来处理，请告诉分享页面给你的人。",
                   EN: "If you are only visiting this page: this needs the person who runs the app; "
                       "tell whoever shared it with you."},
