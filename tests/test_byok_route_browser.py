@@ -48,6 +48,7 @@ def route_is(page, words):
 
 
 def open_key_panel(page, title):
+    browser_kit.open_settings(page)  # closed until its button in the top bar is pressed
     page.get_by_role("button", name=title).click()
     page.locator("#user-key input").wait_for(state="visible")
 
