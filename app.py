@@ -19,7 +19,7 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
-from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
+from ui.browser.scripts import BUSY, IDLE, TRACK_CHAT, max_chars, page_js
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -261,6 +261,8 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
                **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
         clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
+    # In the page only (no request): the copy buttons copy from the chat as it is now.
+    chatbot.change(None, chatbot, None, js=TRACK_CHAT, **quick)
 
 
 # The page installs as an app (gradio serves /manifest.json and this icon at 192 and 512 px);

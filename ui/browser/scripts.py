@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "copy.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
 BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
 IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
+# Run in the page whenever the chat changes: the copy buttons read it (static/copy.js).
+TRACK_CHAT = "(chat) => { window.mmCopy && window.mmCopy.track(chat); return []; }"
 
 
 # A front-end step that only waits (before the save that keeps a sent message: see
@@ -61,6 +63,6 @@ DOWNLOAD = """(name, body) => {
 
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
-    switch for Send and Stop, and the chat box's focus on a desktop."""
+    switch for Send and Stop, the chat box's focus on a desktop, and clean copies of the chat."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"
