@@ -33,12 +33,12 @@ class ConversationHandlers:
         self.runs = runs
 
     def _store(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
-               lang: str, into: Any = None) -> tuple:
+               lang: str, into: Any = None, mid_reply: bool = False) -> tuple:
         """`keep_current` on the store the browser sent; outputs store, list (skipped when
         no title changed)."""
         store = parse_store(stored)
         shown = listed(store, lang)
-        store = keep_current(store, history, raw, settings, lang, into=into)
+        store = keep_current(store, history, raw, settings, lang, into=into, mid_reply=mid_reply)
         return store, list_update(store, lang, shown)
 
     def restore(self, stored: Any, request: gr.Request) -> tuple:
@@ -59,12 +59,14 @@ class ConversationHandlers:
 
     def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any,
                   settings: ChatSettings | None, request: gr.Request) -> tuple:
-        """Store the chat a moment after a message was sent, so a reload mid-reply keeps it.
-        Outputs: store, list, and the conversation the reply belongs to. Nothing once New
-        chat has left the chat (it kept it already)."""
+        """Store the chat a moment after a message was sent, so a reload mid-reply keeps it,
+        its reply marked as cut until the save after the reply. Outputs: store, list, and the
+        conversation the reply belongs to. Nothing once New chat has left the chat (it kept
+        it already)."""
         if not history or sent_in == LEFT:
             return gr.skip(), gr.skip(), gr.skip()
-        store, listing = self.save(stored, history, raw, settings, request)
+        store, listing = self._store(stored, history, raw, settings, lang_of(request),
+                                     mid_reply=True)
         return store, listing, store["current"]
 
     def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any,

@@ -79,6 +79,18 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
     return messages
 
 
+def marked_cut(messages: list[dict], lang: str) -> list[dict]:
+    """`messages` saved while their last reply still streams, that reply marked as cut: kept
+    so, it is what a reload, a closed tab or a lost connection leaves (the save after the
+    reply replaces it). A reply that ended has its note (usage, stopped, error) already."""
+    if not messages or (messages[-1]["role"] == "assistant" and "note" in messages[-1]):
+        return messages
+    cut = {"kind": "error", "lines": [text("cut_by_reload", lang)]}
+    if messages[-1]["role"] == "user":  # not a word of the reply yet
+        return [*messages, {"role": "assistant", "content": "", "note": cut}]
+    return [*messages[:-1], {**messages[-1], "note": cut}]
+
+
 def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], dict]:
     """The widget's history and the raw replies for validated document messages."""
     history: list[dict] = []

@@ -157,6 +157,9 @@ MESSAGES = {
     "empty": {ZH: "模型没有返回任何内容，请重试或换个说法。",
               EN: "The model returned nothing. Try again or rephrase."},
     "cut_off": {ZH: "回复意外中断，请重试。", EN: "The reply ended unexpectedly. Try again."},
+    "cut_by_reload": {ZH: "⚠️ 这条回复没有完成：回复途中页面被刷新、关闭或断开了连接。点击“重试”重新生成。",
+                      EN: "⚠️ This reply did not finish: the page was reloaded, closed or lost its "
+                          "connection while it came in. Press Retry to get it again."},
     "unexpected": {ZH: "应用内部出错，请重试；如果一直出现，请新建对话。",
                    EN: "The app hit an internal error. Try again; if it keeps happening, start a new chat."},
     "usage": {ZH: "输入 {prompt} · 输出 {completion} tokens", EN: "prompt {prompt} · completion {completion} tokens"},
