@@ -19,7 +19,7 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
-from ui.browser.scripts import BUSY, IDLE, TRACK_CHAT, max_chars, page_js
+from ui.browser.scripts import BUSY, IDLE, SENT, TRACK_CHAT, message_limit, page_js
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -47,7 +47,7 @@ from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
 from ui.server.sessions import bounded_sessions
 from ui.server.uploads import CACHE_SWEEP
-from ui.text.strings import EXAMPLES, I18N, tr
+from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
 # wait for the previous one. Each streaming reply also holds one worker thread while it reads.
@@ -55,6 +55,9 @@ CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their 
 MAX_THREADS = 64
 QUEUE_SIZE = 256
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
+# A paste this many times the longest message stays text in the box (gradio makes a longer
+# one a file): a message too long is kept whole, for the visitor to shorten.
+PASTE_AS_TEXT = 10
 MAX_FILE_SIZE = f"{MAX_IMAGE_BYTES // 1_000_000}mb"
 
 # The delimiters models actually write; `$$` must come before `$`.
@@ -67,7 +70,10 @@ LATEX_DELIMITERS: list[dict[str, str | bool]] = [
 
 CSS = """
 .mm-note { font-size: 0.82em; opacity: 0.72; margin-top: 0.2em; }
-.mm-note.mm-error { opacity: 1; color: var(--error-text-color, #b91c1c); }
+.mm-note.mm-error, .mm-note.mm-refused { opacity: 1; color: var(--error-text-color, #b91c1c); }
+#input-note:not(:has(p)) { display: none; }  /* the line under the box, when it says nothing */
+#mm-count { font-size: 0.82em; text-align: right; padding: 0 0.6em 0.2em; }
+#mm-count.mm-over { color: var(--error-text-color, #b91c1c); font-weight: 600; }
 #banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
 """
 
@@ -107,13 +113,17 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                     chat_input = gr.MultimodalTextbox(
                         elem_id="chat-input", label=tr("input"), show_label=False,
                         placeholder=tr("input_placeholder"), file_types=["image"],
-                        file_count="multiple", max_plain_text_length=guard.config.max_message_chars,
+                        file_count="multiple",
+                        max_plain_text_length=PASTE_AS_TEXT * guard.config.max_message_chars,
                         lines=1, max_lines=10, submit_btn=False, stop_btn=False,
                         scale=8, container=False)
                     with gr.Column(scale=1, min_width=110):
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
                         stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
                                          interactive=False)
+                # Why a message was not sent; it stays in the box (ui/chat/turns.py).
+                input_note = gr.Markdown("", elem_id="input-note",
+                                         elem_classes=["mm-note", "mm-error"])
                 new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
@@ -164,8 +174,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
         reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group,
                             attached)
-        _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
-                   reply, saves)
+        _wire_chat(chat, chatbot, (raw_replies, attached), (chat_input, input_note), send, stop,
+                   new_chat, reply, saves)
         quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         sampling = [temperature, top_p, max_tokens]
@@ -186,9 +196,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
             return page_load(service, request)
 
         demo.load(load, None, [banner, region], **quick)
-        # The box allows what the guard does (a longer paste would become a file).
-        demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
-                  **quick)
+        # The box's counter counts against what the guard allows.
+        words = {lang: {"count": text("count_chars", lang), "over": text("count_over", lang)}
+                 for lang in (ZH, EN)}
+        demo.load(None, js=message_limit(guard.config.max_message_chars, words), **quick)
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     _browser_steps_off_run(demo)
@@ -218,17 +229,19 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
 
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, gr.State],
-               chat_input: gr.MultimodalTextbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               reply: dict[str, Any], saves: Saves) -> None:
+               box: tuple[gr.MultimodalTextbox, gr.Markdown], send: gr.Button, stop: gr.Button,
+               new_chat: gr.Button, reply: dict[str, Any], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
     Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/browser/static/busy.js), so a
     message costs the server no component rebuilds. `reply`: the streaming handler and its
     inputs (`reply_event`). `saves` store the chat in the browser once a message is sent,
-    after its reply, Stop and Undo."""
+    after its reply, Stop and Undo. `box`: the message box and the line under it saying why
+    a message was not sent (it stays in the box)."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     raw_replies, attached = states  # raw replies, and the session's images (attachments.py)
-    turns = TurnHandlers(chat.runs)
+    chat_input, input_note = box
+    turns = TurnHandlers(chat.runs, chat.guard)
     stream: dict[str, Any] = {
         **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
@@ -236,9 +249,9 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
         chat_input.submit(turns.send, [chat_input, chatbot, attached],
-                          [chat_input, chatbot, attached], **starting),
-        send.click(turns.send, [chat_input, chatbot, attached], [chat_input, chatbot, attached],
-                   **starting),
+                          [chat_input, chatbot, attached, input_note], **starting),
+        send.click(turns.send, [chat_input, chatbot, attached],
+                   [chat_input, chatbot, attached, input_note], **starting),
         chatbot.retry(turns.retry, chatbot, chatbot, **starting),
         chatbot.edit(turns.edit, chatbot, chatbot, **starting),
         chatbot.example_select(turns.example, None, chatbot, **starting),
@@ -252,10 +265,16 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         # state, not parameters).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
+        if index < 2:  # from the box: on only if Send took the message (`SENT`)
+            start = start.success(None, input_note, None, js=SENT, **quick)
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply
         streams.append(start.success(**stream, **visibility))
         streams[-1].then(None, js=IDLE, **quick)
-        streams[-1].success(**saves.after_reply)
+        ended = streams[-1]
+        if index < 2:  # sent from the box: a message `respond` refused goes back there
+            ended = ended.success(turns.take_back, [chatbot, chat_input],
+                                  [chatbot, chat_input, input_note], **quick)
+        ended.success(**saves.after_reply)
     chatbot.undo(turns.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
     stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
                **quick).then(**saves.after_change)

@@ -14,6 +14,7 @@ from typing import Any
 from ..chat.attachments import describe, image_blocks, is_ours
 from ..chat.history import (
     NOTE_CLASS,
+    REFUSED,
     images_note,
     is_note,
     is_pending,
@@ -31,7 +32,9 @@ _NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTAL
 
 def _note_lines(content: str) -> dict:
     match = _NOTE.match(content)
-    kind = match.group(1) if match and match.group(1) in export.NOTE_KINDS else "info"
+    kind = match.group(1) if match else "info"
+    # A refusal left in the chat (one of a Retry or an edit) is kept as the error it says.
+    kind = "error" if kind == REFUSED else kind if kind in export.NOTE_KINDS else "info"
     body = match.group(2) if match else re.sub(r"<[^>]+>", "", content)
     return {"kind": kind, "lines": [html.unescape(line) for line in body.split("<br>")]}
 

@@ -169,6 +169,10 @@ MESSAGES = {
     "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
     "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
              EN: "The previous reply is still streaming: press Stop first."},
+    "nothing_to_send": {ZH: "请先输入消息或添加图片。", EN: "Type a message or add an image first."},
+    "count_chars": {ZH: "{count} / {limit} 字", EN: "{count} / {limit} characters"},
+    "count_over": {ZH: "{count} / {limit} 字：多了 {over} 字，删减后才能发送",
+                   EN: "{count} / {limit} characters: {over} too many to send"},
     "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
                      EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
                          "Check the message and send it again."},
