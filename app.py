@@ -19,7 +19,7 @@ from minimax_backend import ValidationError
 from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
-from ui.browser.scripts import BUSY, IDLE, SENT, TRACK_CHAT, message_limit, page_js
+from ui.browser.scripts import BUSY, COPY_FROM, IDLE, SENT, message_limit, page_js
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -72,6 +72,7 @@ CSS = """
 .mm-note { font-size: 0.82em; opacity: 0.72; margin-top: 0.2em; }
 .mm-note.mm-error, .mm-note.mm-refused { opacity: 1; color: var(--error-text-color, #b91c1c); }
 #input-note:not(:has(p)) { display: none; }  /* the line under the box, when it says nothing */
+.mm-unseen { display: none !important; }
 #mm-count { font-size: 0.82em; text-align: right; padding: 0 0.6em 0.2em; }
 #mm-count.mm-over { color: var(--error-text-color, #b91c1c); font-weight: 600; }
 #banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
@@ -280,8 +281,10 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
                **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
         clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
-    # In the page only (no request): the copy buttons copy from the chat as it is now.
-    chatbot.change(None, chatbot, None, js=TRACK_CHAT, **quick)
+    # The chat's copy buttons copy from the chat as it is at the click (static/copy.js): the
+    # page clicks this button, unseen, and a step run in the page alone hands it the chat.
+    copy_source = gr.Button("", elem_id="mm-copy-source", elem_classes=["mm-unseen"])
+    copy_source.click(None, chatbot, None, js=COPY_FROM, **quick)
 
 
 # The page installs as an app (gradio serves /manifest.json and this icon at 192 and 512 px);

@@ -1,7 +1,6 @@
 """The message box and the chat's small things, in headless Chromium: both copy actions give
 the words as written (no thinking, no notes), the box counts toward the server's limit and
 keeps a message it refuses, and a reply cut by a reload is stored marked, with Retry."""
-import browser_kit
 import pytest
 from browser_kit import BOT, browser, open_page, send, serving, wait_for_reply, wait_for_text  # noqa: F401
 from conftest import WAIT_FOR_CANCEL, FakeService

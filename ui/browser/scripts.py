@@ -16,8 +16,9 @@ IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
 # not sent, the page goes no further (a step that throws ends its chain) and is idle again.
 SENT = ("(refusal) => { if (refusal) { window.mmBusy && window.mmBusy(false); "
         "throw new Error('not sent'); } return []; }")
-# Run in the page whenever the chat changes: the copy buttons read it (static/copy.js).
-TRACK_CHAT = "(chat) => { window.mmCopy && window.mmCopy.track(chat); return []; }"
+# Run in the page, with the chat, when a copy button of the chat was clicked (static/copy.js).
+# Not on every change of the chat: a step per streamed update made a long reply's page lag.
+COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }"
 
 
 # A front-end step that only waits (before the save that keeps a sent message: see

@@ -5,6 +5,7 @@
   // expects: a message's own Markdown; the conversation as "user: …" / "assistant: …" turns.
   if (window.mmCopy) return;
   let chat = [];
+  let asked = null;  // the copy clicked: [what to copy, the button], until the chat comes
   const NOTE = '<div class="mm-note';
   // safe_markdown.original(), rule for rule: the escapes are undone in prose only, never in
   // code (fenced blocks, code spans), which display() left alone.
@@ -84,14 +85,20 @@
   const message = (index) => { const group = groups()[index]; return group ? words(group) : ""; };
   const conversation = () => groups().map((g) => [g.role, words(g)]).filter(([, said]) => said)
     .map(([role, said]) => `${role}: ${said}`).join("\n\n");
-  window.mmCopy = {
-    // Called with the chat's value whenever it changes (app.py: a step run in the page).
-    track: (value) => { chat = Array.isArray(value) ? value : []; },
-    original, message, conversation,
-  };
   const copied = (button) => {
     button.classList.add("mm-copied");
     setTimeout(() => button.classList.remove("mm-copied"), 1500);
+  };
+  window.mmCopy = {
+    // Called with the chat as it is, by a step run in the page alone (app.py, COPY_FROM).
+    copy: (value) => {
+      if (!asked) return;
+      const [what, button] = asked;
+      asked = null;
+      chat = Array.isArray(value) ? value : [];
+      navigator.clipboard.writeText(what()).then(() => copied(button), (err) => console.error(err));
+    },
+    original,
   };
   // Which copy a click in the chat asks for: null for any other button. A message's copy is
   // the first button under its bubble (not while the message is edited: Submit is first then);
@@ -112,9 +119,11 @@
   document.addEventListener("click", (event) => {
     const button = event.target instanceof Element && event.target.closest("#chatbot button");
     const copy = button && wanted(button);
-    if (!copy || !navigator.clipboard) return;
+    const source = document.getElementById("mm-copy-source");
+    if (!copy || !navigator.clipboard || !source) return;
     event.stopImmediatePropagation();
     event.preventDefault();
-    navigator.clipboard.writeText(copy()).then(() => copied(button), (err) => console.error(err));
+    asked = [copy, button];
+    source.click();  // gradio hands its step the chat: `window.mmCopy.copy`
   }, true);
 }
