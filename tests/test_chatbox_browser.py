@@ -1,12 +1,15 @@
 """The message box and the chat's small things, in headless Chromium: both copy actions give
 the words as written (no thinking, no notes), the box counts toward the server's limit and
 keeps a message it refuses, and a reply cut by a reload is stored marked, with Retry."""
+import random
+
 import pytest
 from browser_kit import BOT, browser, open_page, send, serving, wait_for_reply, wait_for_text  # noqa: F401
 from conftest import WAIT_FOR_CANCEL, FakeService
 
 from minimax_backend import Finish, ReasoningDelta, Settings, TextDelta, Usage
 from ui.protect.guard import Guard, GuardConfig
+from ui.text.safe_markdown import display, original
 
 pytestmark = pytest.mark.browser
 
@@ -60,6 +63,20 @@ def test_copy_gives_the_answer_and_the_turns_without_thinking_or_notes(
     page.keyboard.press("Enter")
     page.wait_for_function("() => navigator.clipboard.readText().then(t => t !== '')")
     assert page.evaluate("() => navigator.clipboard.readText()") == ANSWER
+    page.context.close()
+
+
+def test_the_pages_copy_undoes_the_display_escapes_as_the_server_does(browser, served):
+    """static/copy.js repeats safe_markdown.original() rule for rule: both must agree."""
+    pieces = ["<", ">", "`", "``", "```\n", "~~~", "\n   ```", "!", "[", "]", "&", "lt;", "amp;",
+              "#33;", "a", " ", "\n", "img ", "/", "\r"]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(3000)]
+    shown = [display(t) for t in texts] + texts  # and text display() never made
+    page = page_for(browser, served[1], "en-US", DESKTOP)
+    undone = page.evaluate("(all) => all.map(window.mmCopy.original)", shown)
+    assert undone[:len(texts)] == texts
+    assert undone == [original(s) for s in shown]
     page.context.close()
 
 
