@@ -131,7 +131,7 @@ def test_a_message_over_the_rate_stays_in_the_box_and_the_refusal_is_said(browse
         assert box.input_value() == "second, **too soon**" and len(service.requests) == 1
         assert page.locator("#chatbot .message.user").all_inner_texts() == ["first"]
         assert page.is_enabled("#send")
-        page.wait_for_timeout(1500)  # after the saves: the stored chat has no refused message
+        page.wait_for_timeout(3000)  # after the saves: the stored chat has no refused message
         page.reload()
         wait_for_text(page, "#chatbot .message.user", "first")
         assert page.locator("#chatbot .message.user").all_inner_texts() == ["first"]

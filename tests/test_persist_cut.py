@@ -2,6 +2,8 @@
 keeps it marked as cut, and the save after the reply replaces the mark with its own note."""
 from types import SimpleNamespace
 
+import gradio as gr
+
 from ui.chat.reply import note
 from ui.chat.settings import ChatSettings
 from ui.conversations.handlers import ConversationHandlers
@@ -56,3 +58,9 @@ def test_the_save_after_the_reply_replaces_the_mark():
     store, _ = handlers.save_reply(store, sent_in, done, {}, SETTINGS, request())
     _, _, shown, *_ = handlers.restore(store, request())
     assert shown == done
+
+
+def test_a_refused_message_on_its_way_back_to_the_box_is_not_stored():
+    handlers = ConversationHandlers()
+    refused = note(["⚠️ Too many messages"], "refused")
+    assert handlers.save_sent(None, "", [ASKED, refused], {}, SETTINGS, request()) == (gr.skip(),) * 3

@@ -8,6 +8,9 @@ from typing import Any
 
 import gradio as gr
 
+from minimax_backend import ValidationError
+
+from ..chat.history import is_refusal, item_text
 from ..chat.settings import FIELDS, ChatSettings
 from ..text.strings import lang_of, text
 from . import export
@@ -23,6 +26,16 @@ from .current import (
 from .store import bound, default_settings, find, new_conversation, parse_store
 
 LEFT = "-"  # `sent_in` once New chat has left the conversation a reply was streaming into
+
+
+def _refused(history: Any) -> bool:
+    """True when the chat ends with a refused message, on its way back into the box
+    (`ui.chat.turns.TurnHandlers.take_back`): it is not to be stored."""
+    last = history[-1] if isinstance(history, list) and history else None
+    try:
+        return isinstance(last, dict) and is_refusal(item_text(last))
+    except ValidationError:
+        return False
 
 
 class ConversationHandlers:
@@ -63,7 +76,7 @@ class ConversationHandlers:
         its reply marked as cut until the save after the reply. Outputs: store, list, and the
         conversation the reply belongs to. Nothing once New chat has left the chat (it kept
         it already)."""
-        if not history or sent_in == LEFT:
+        if not history or sent_in == LEFT or _refused(history):
             return gr.skip(), gr.skip(), gr.skip()
         store, listing = self._store(stored, history, raw, settings, lang_of(request),
                                      mid_reply=True)
