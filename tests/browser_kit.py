@@ -54,9 +54,9 @@ def browser():
 
 
 @contextmanager
-def serving(service):
-    """The app on a free port for `service`; yields its URL."""
-    demo = app.build_demo(service)
+def serving(service, **build):
+    """The app on a free port for `service` (and `build_demo`'s other arguments); yields its URL."""
+    demo = app.build_demo(service, **build)
     options = {k: v for k, v in app.launch_options().items() if k != "share"}
     _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
                             server_name="127.0.0.1", **options)

@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
 BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
 IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
+# Run after Send's handler with the line under the box: when it says why the message was
+# not sent, the page goes no further (a step that throws ends its chain) and is idle again.
+SENT = ("(refusal) => { if (refusal) { window.mmBusy && window.mmBusy(false); "
+        "throw new Error('not sent'); } return []; }")
+# Run in the page, with the chat, when a copy button of the chat was clicked (static/copy.js).
+# Not on every change of the chat: a step per streamed update made a long reply's page lag.
+COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }"
 
 
 # A front-end step that only waits (before the save that keeps a sent message: see
@@ -39,11 +46,11 @@ def confirm_delete(question_zh: str, question_en: str) -> str:
 KEY_TYPED = "(key) => (typeof key === 'string' && key.trim() ? 'typed' : '')"
 
 
-def max_chars(selector: str, limit: int) -> str:
-    """Run once the page is up: the text box at `selector` takes at most `limit` characters,
-    as the server allows (gradio's multimodal box has no `max_length` of its own)."""
-    return (f"() => {{ const box = document.querySelector({json.dumps(selector)}); "
-            f"if (box) box.maxLength = {int(limit)}; }}")
+def message_limit(limit: int, words: dict[str, dict[str, str]]) -> str:
+    """Run once the page is up: the message box's counter (static/count.js) counts against
+    `limit`, the longest message the server takes, in `words` (per language: `count` and
+    `over`, with {count}, {limit} and {over} in them)."""
+    return f"() => {{ window.mmLimit = {json.dumps({'limit': int(limit), **words}, ensure_ascii=False)}; }}"
 
 
 # Run after an export's handler with the file name and text it returned: the browser saves
@@ -80,6 +87,7 @@ def page_css() -> str:
 
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
-    switch for Send and Stop, the chat box's focus on a desktop, and the side panels."""
+    switch for Send and Stop, the chat box's focus on a desktop, the side panels, clean
+    copies of the chat, and the message box's counter."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

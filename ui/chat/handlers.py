@@ -26,7 +26,7 @@ from ..text.strings import lang_of, text
 from ..text.valid_text import repaired
 from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
-from .history import check_history, shown_answers, to_messages
+from .history import REFUSED, check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
 from .metered import metered
 from .reply import Reply, error_lines, note
@@ -100,11 +100,12 @@ class ChatHandlers:
 
     def refuse(self, history: Any, err: MiniMaxError, request: gr.Request) -> list[tuple]:
         """The update saying why the reply to the last user message was not asked for
-        (none when there is nothing to answer). Outputs: chatbot, raw replies."""
+        (none when there is nothing to answer): a `REFUSED` note, so a message sent from the
+        box goes back there (`turns.TurnHandlers.take_back`). Outputs: chatbot, raw replies."""
         history, _ = repaired(list(history or []))  # (else the note could not be sent at all)
         if not _awaits_reply(history):
             return []
-        return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
+        return [(history + [note(error_lines(err, lang_of(request)), REFUSED)], gr.skip())]
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
                       route: Route, request: gr.Request, attached: Attached | None = None,
@@ -118,7 +119,7 @@ class ChatHandlers:
         lang, session = lang_of(request), session_of(request)
         history, invalid = repaired(history)
         if invalid:  # sent back repaired, so that the next message can go
-            yield history + [note([text("invalid_text", lang)], "error")], gr.skip()
+            yield history + [note([text("invalid_text", lang)], REFUSED)], gr.skip()
             return
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
@@ -133,7 +134,7 @@ class ChatHandlers:
                                     chat_request.max_tokens, demo=demo)
         except LimitExceeded as err:
             log_limited(session, err.what, err.retry_after)
-            yield history + [note([limit_text(err, lang)], "error")], gr.skip()
+            yield history + [note([limit_text(err, lang)], REFUSED)], gr.skip()
             return
         except MiniMaxError as err:
             for update in self.refuse(history, err, request):

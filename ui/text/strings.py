@@ -171,6 +171,9 @@ MESSAGES = {
     "empty": {ZH: "模型没有返回任何内容，请重试或换个说法。",
               EN: "The model returned nothing. Try again or rephrase."},
     "cut_off": {ZH: "回复意外中断，请重试。", EN: "The reply ended unexpectedly. Try again."},
+    "cut_by_reload": {ZH: "⚠️ 这条回复没有完成：回复途中页面被刷新、关闭或断开了连接。点击“重试”重新生成。",
+                      EN: "⚠️ This reply did not finish: the page was reloaded, closed or lost its "
+                          "connection while it came in. Press Retry to get it again."},
     "unexpected": {ZH: "应用内部出错，请重试；如果一直出现，请新建对话。",
                    EN: "The app hit an internal error. Try again; if it keeps happening, start a new chat."},
     "usage": {ZH: "输入 {prompt} · 输出 {completion} tokens", EN: "prompt {prompt} · completion {completion} tokens"},
@@ -180,6 +183,10 @@ MESSAGES = {
     "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
     "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
              EN: "The previous reply is still streaming: press Stop first."},
+    "nothing_to_send": {ZH: "请先输入消息或添加图片。", EN: "Type a message or add an image first."},
+    "count_chars": {ZH: "{count} / {limit} 字", EN: "{count} / {limit} characters"},
+    "count_over": {ZH: "{count} / {limit} 字：多了 {over} 字，删减后才能发送",
+                   EN: "{count} / {limit} characters: {over} too many to send"},
     "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
                      EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
                          "Check the message and send it again."},
