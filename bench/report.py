@@ -56,6 +56,7 @@ def summarize(results: dict) -> list[dict]:
              for k in ("app", "baseline")}
     rows.append(_row(f"{most} visitors' wall time ÷ {one} visitor's", "×", scale["app"],
                      scale["baseline"], "≤ 1.5×", _at_most(scale["app"], targets.CROWD_SCALING)))
+    rows += _fleet_rows(results.get("fleet"))
     rows.append(_row("Server CPU per 1,000 streamed tokens", "CPU s",
                      cost["app"]["cpu_s_per_1k_tokens"], cost["baseline"]["cpu_s_per_1k_tokens"]))
     rows.append(_row("Resident memory, idle", "MiB", cost["app"]["rss_idle_mb"],
@@ -65,6 +66,19 @@ def summarize(results: dict) -> list[dict]:
     rows.append(_row("Start-up: `python <app>` until the page is served", "s",
                      startup["app"]["median_s"], startup["baseline"]["median_s"]))
     return rows
+
+
+def _fleet_rows(fleet: dict | None) -> list[dict]:
+    """The two-replica crowd (haproxy, Redis, two of this app); the baseline has no such set."""
+    if not fleet:
+        return []
+    who = f"{fleet['visitors']} visitors, {fleet['replicas']} replicas behind haproxy + Redis"
+    p95 = fleet["ttft_p95_ms"]
+    return [_row(f"{who}: total wall time", "s", fleet["wall_s"], None),
+            _row(f"{who}: time to first token p50", "ms", fleet["ttft_p50_ms"], None),
+            _row(f"{who}: time to first token p95", "ms", p95, None, "≤ 1.5 s",
+                 _at_most(p95, targets.FLEET_TTFT_P95_MS)),
+            _row(f"{who}: failures", "", fleet["failures"], None, "0", fleet["failures"] == 0)]
 
 
 def _at_most(value, limit) -> bool | None:

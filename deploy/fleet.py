@@ -132,6 +132,7 @@ class Fleet:
     redis_port: int = 0
     bind: str = "127.0.0.1"  # the balancer's front; everything else is on 127.0.0.1
     env: dict[str, str] = field(default_factory=dict)  # for the app processes, over the defaults
+    inherit_env: bool = True  # the app processes start from this process's environment
     log_dir: Path | None = None
     redis: Child | None = None
     apps: list[Child] = field(default_factory=list)
@@ -178,7 +179,8 @@ class Fleet:
         return self
 
     def _app(self, index: int) -> Child:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GRADIO_SHARE")}
+        env = {k: v for k, v in os.environ.items()
+               if self.inherit_env and not k.startswith("GRADIO_SHARE")}
         env.update(GRADIO_SERVER_NAME="127.0.0.1", GRADIO_SERVER_PORT=str(self.app_ports[index]),
                    APP_REDIS_URL=self.redis_url, APP_TRUST_PROXY="127.0.0.1",
                    PYTHONUNBUFFERED="1")

@@ -49,9 +49,14 @@ class Window(Protocol):
 
 
 class Ledger(Protocol):
-    messages: Window
-    demo_messages: Window
-    tokens: Window
+    """Where a guard's counts are kept; `admit` checks and counts one message."""
+
+    @property
+    def messages(self) -> Window: ...
+    @property
+    def demo_messages(self) -> Window: ...
+    @property
+    def tokens(self) -> Window: ...
 
     def admit(self, keys: tuple[str, ...], prompt: int | None, reply: int,
               demo: bool) -> Reservation: ...
