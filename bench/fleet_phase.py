@@ -26,7 +26,8 @@ MESSAGE = "你好，请介绍一下你自己。Hello, who are you?"
 WARMUP_VISITS = 2  # per replica, before the crowd
 
 
-async def _crowd(url: str, visitors: int, pids: list[int], first_get: str | None) -> dict:
+async def crowd_through(url: str, visitors: int, pids: list[int], first_get: str | None) -> dict:
+    """A few warm-up visits, then `visitors` at once at `url`; `pids`' CPU is counted."""
     async with new_client() as client:
         target = await Target.load(client, url, APP.elem_id, APP.controls)
     target.first_get = first_get
@@ -48,7 +49,7 @@ def measure_fleet(emulator_url: str, visitors: int, log_dir: Path, replicas: int
     env = child_env(MINIMAX_API_KEY="bench-key", MINIMAX_BASE_URL=emulator_url, MINIMAX_MODEL=MODEL)
     with Fleet(replicas=replicas, env=env, inherit_env=False, log_dir=log_dir) as fleet:
         pids = [child.pid for child in [*fleet.apps, fleet.balancer, fleet.redis] if child]
-        result = asyncio.run(_crowd(fleet.url, visitors, pids, first_get="/"))
+        result = asyncio.run(crowd_through(fleet.url, visitors, pids, first_get="/"))
     return result | {"replicas": replicas, "setup": "haproxy (cookie affinity) + Redis + "
                      f"{replicas} × python app.py"}
 
@@ -56,7 +57,7 @@ def measure_fleet(emulator_url: str, visitors: int, log_dir: Path, replicas: int
 def measure_single(emulator_url: str, visitors: int, log_dir: Path) -> dict:
     """The same crowd on one `python app.py`, for comparison in the same conditions."""
     with app_server(APP.key, APP.script, emulator_url, log_dir) as server:
-        return asyncio.run(_crowd(server.url, visitors, [server.pid], first_get=None))
+        return asyncio.run(crowd_through(server.url, visitors, [server.pid], first_get=None))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,6 @@ def summarize(results: dict) -> list[dict]:
              for k in ("app", "baseline")}
     rows.append(_row(f"{most} visitors' wall time ÷ {one} visitor's", "×", scale["app"],
                      scale["baseline"], "≤ 1.5×", _at_most(scale["app"], targets.CROWD_SCALING)))
-    rows += _fleet_rows(results.get("fleet"))
     rows.append(_row("Server CPU per 1,000 streamed tokens", "CPU s",
                      cost["app"]["cpu_s_per_1k_tokens"], cost["baseline"]["cpu_s_per_1k_tokens"]))
     rows.append(_row("Resident memory, idle", "MiB", cost["app"]["rss_idle_mb"],
@@ -68,17 +67,27 @@ def summarize(results: dict) -> list[dict]:
     return rows
 
 
-def _fleet_rows(fleet: dict | None) -> list[dict]:
-    """The two-replica crowd (haproxy, Redis, two of this app); the baseline has no such set."""
+def fleet_table(results: dict) -> list[str]:
+    """The two-replica crowd beside one process and the stock app at the same size, where the
+    run measured them (Markdown lines; none without a two-replica run)."""
+    fleet = results.get("fleet")
     if not fleet:
         return []
-    who = f"{fleet['visitors']} visitors, {fleet['replicas']} replicas behind haproxy + Redis"
-    p95 = fleet["ttft_p95_ms"]
-    return [_row(f"{who}: total wall time", "s", fleet["wall_s"], None),
-            _row(f"{who}: time to first token p50", "ms", fleet["ttft_p50_ms"], None),
-            _row(f"{who}: time to first token p95", "ms", p95, None, "≤ 1.5 s",
-                 _at_most(p95, targets.FLEET_TTFT_P95_MS)),
-            _row(f"{who}: failures", "", fleet["failures"], None, "0", fleet["failures"] == 0)]
+    n = str(fleet["visitors"])
+    crowds = results["concurrency"]
+    rows = [(f"{fleet['replicas']} × this app behind haproxy, with Redis", fleet),
+            ("1 × this app", crowds.get("app", {}).get(n)),
+            ("Stock ChatInterface", crowds.get("baseline", {}).get(n))]
+    lines = ["", f"{n} visitors at once (target for two replicas: first token p95 ≤ "
+             f"{targets.FLEET_TTFT_P95_MS / 1000:g} s, 0 failures):", "",
+             "| Setup | Wall time (s) | First token p50 (ms) | p95 (ms) | Failures | CPU (s) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, crowd in rows:
+        if crowd:
+            lines.append(f"| {label} | {number(crowd['wall_s'])} | {number(crowd['ttft_p50_ms'])} "
+                         f"| {number(crowd['ttft_p95_ms'])} | {crowd['failures']} "
+                         f"| {number(crowd['cpu_s'])} |")
+    return lines
 
 
 def _at_most(value, limit) -> bool | None:
@@ -115,6 +124,7 @@ def markdown(results: dict) -> str:
               "(median). Replies: time to first token `" + results["ttft"]["reply"] +
               "`, browser `" + results["browser"]["reply"] + "`, visitors `" +
               results["concurrency"]["reply"] + "` (emulator directives)."]
+    lines += fleet_table(results)
     return "\n".join(lines) + "\n"
 
 

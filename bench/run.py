@@ -81,8 +81,10 @@ def run(profile_name: str, out: Path, command: str) -> dict:
                                                               control, profile))
         for server in servers.values():  # the machine to the two replicas alone
             server.stop()
-        _say(f"{profile.fleet_crowd} visitors at once: two replicas (haproxy + Redis)")
-        fleet = fleet_phase.measure_fleet(emulator.url, profile.fleet_crowd, log_dir)
+        fleet = None
+        if profile.fleet_crowd:
+            _say(f"{profile.fleet_crowd} visitors at once: two replicas (haproxy + Redis)")
+            fleet = fleet_phase.measure_fleet(emulator.url, profile.fleet_crowd, log_dir)
     finally:
         for server in servers.values():
             server.interrupt()  # all at once: they take a moment to shut down

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bench import load_client
+from bench import fleet_phase, load_client
 from bench.contenders import APP
 from bench.gradio_protocol import message_text
 from bench.load_client import REPLY_START, Target, Visit
@@ -128,6 +128,14 @@ def test_a_visitors_token_budget_holds_across_both_replicas(fleet):
     assert REPLY_START in answers[1], answers
     assert "that was all that was left of this demo's hourly token budget" in answers[1]
     assert f"You have used this demo's budget of {TOKENS} tokens per hour" in answers[2], answers
+
+
+def test_the_benchmarks_two_replica_crowd_runs_through_the_balancer(fleet):
+    pids = [child.pid for child in [*fleet.apps, fleet.balancer, fleet.redis] if child]
+    result = run(fleet_phase.crowd_through(fleet.url, 4, pids, first_get="/"))
+    assert result["failures"] == 0, result["errors"]
+    assert result["visitors"] == 4 and 0 < result["ttft_p95_ms"] < SCENARIO_S * 1000
+    assert result["cpu_s"] > 0
 
 
 def test_a_replica_killed_mid_crowd_fails_its_visitors_clearly_and_the_other_serves_them_next(
