@@ -1,7 +1,8 @@
 """The two-replica run: haproxy, Redis and 2 app processes on this machine (deploy/fleet.py),
 a crowd through the balancer, beside one app process given the same crowd.
 
-Run alone: `python -m bench.fleet_phase [--visitors 200]` (its own emulator; prints JSON).
+Run alone: `python -m bench.fleet_phase [--visitors 200]` (its own emulator; prints a JSON
+line for each setup as it is measured).
 """
 from __future__ import annotations
 
@@ -73,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         control.set_directives(CROWD_REPLY)
         out = {"reply": CROWD_REPLY, "load_average_1m": os.getloadavg()[0],
                "fleet": measure_fleet(emulator.url, args.visitors, log_dir)}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
         if not args.skip_single:
-            out["single"] = measure_single(emulator.url, args.visitors, log_dir)
+            single = measure_single(emulator.url, args.visitors, log_dir)
+            print(json.dumps({"single": single}, ensure_ascii=False), flush=True)
         control.close()
-    print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -106,7 +106,8 @@ def _wait_until(ready, child: Child, deadline: float) -> None:
         time.sleep(0.05)
 
 
-def _serves(url: str) -> bool:
+def serves(url: str) -> bool:
+    """Whether the app (or the balancer) at `url` answers its small ready path."""
     try:
         return httpx.get(url + READY_PATH, timeout=2.0).status_code == 200
     except httpx.HTTPError:
@@ -167,12 +168,12 @@ class Fleet:
             _wait_until(lambda: _answers(self.redis_port), self.redis, deadline)
             self.apps = [self._app(i).start() for i in range(self.replicas)]
             for i, app in enumerate(self.apps):
-                _wait_until(lambda i=i: _serves(self.app_url(i)), app, deadline)
+                _wait_until(lambda i=i: serves(self.app_url(i)), app, deadline)
             cfg = self.log_dir / "haproxy.cfg"
             cfg.write_text(haproxy_config(self.bind, self.port, self.app_ports))
             self.balancer = Child("haproxy", ["haproxy", "-db", "-f", str(cfg)],
                                   self.log_dir / "haproxy.log").start()
-            _wait_until(lambda: _serves(self.url), self.balancer, deadline)
+            _wait_until(lambda: serves(self.url), self.balancer, deadline)
         except BaseException:
             self.stop()
             raise

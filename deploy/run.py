@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.replicas < 1:
@@ -43,14 +47,20 @@ def main(argv: list[str] | None = None) -> int:
     fleet = Fleet(replicas=args.replicas, port=args.port, bind=args.bind,
                   app_ports=[args.app_port + i for i in range(args.replicas)],
                   redis_port=args.redis_port, log_dir=args.logs)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _stop)  # `kill`, systemd, a container's stop: as Ctrl-C
     try:
         fleet.start()
         print(f"Serving {fleet.url} : {args.replicas} app processes "
               f"({', '.join(map(str, fleet.app_ports))}), Redis {fleet.redis_port}; "
               f"logs in {fleet.log_dir}. Ctrl-C stops all.", flush=True)
+        told: set[str] = set()
         while True:
             time.sleep(1)
+            for app in fleet.apps:  # the balancer sends its visitors to the others
+                if not app.running() and app.name not in told:
+                    told.add(app.name)
+                    print(f"{app.name} exited; the others serve its visitors:\n{app.tail()}",
+                          file=sys.stderr)
             for child in [fleet.redis, fleet.balancer]:
                 if child is not None and not child.running():
                     print(f"{child.name} exited; stopping the set:\n{child.tail()}", file=sys.stderr)

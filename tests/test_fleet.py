@@ -8,15 +8,20 @@ replica, counting alone, would have let the refused message through."""
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from bench import fleet_phase, load_client
 from bench.contenders import APP
 from bench.gradio_protocol import message_text
 from bench.load_client import REPLY_START, Target, Visit
-from deploy.fleet import Fleet
+from deploy.fleet import ROOT, START_TIMEOUT_S, Fleet, free_port, serves
 from minimax_backend.emulator import Emulator, EmulatorConfig
 from ui.protect.logs import short_id
 
@@ -175,3 +180,39 @@ def test_a_replica_killed_mid_crowd_fails_its_visitors_clearly_and_the_other_ser
         assert users[-1] in ("still there?", [{"type": "text", "text": "still there?"}])
         assert len(users) == 2, "the chat lost its first message"
     assert all(served(fleet, 1, t) for t in on_r1)
+
+
+def test_deploy_run_starts_the_whole_set_on_loopback_and_ctrl_c_stops_all_of_it(tmp_path):
+    ports = {"--port": free_port(), "--app-port": free_port(), "--redis-port": free_port()}
+    argv = [sys.executable, "deploy/run.py", "--replicas", "1", "--logs", str(tmp_path)]
+    command = subprocess.Popen([*argv, *(str(x) for pair in ports.items() for x in pair)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{ports['--port']}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not serves(url):
+            assert command.poll() is None and time.monotonic() < deadline, "the set did not start"
+            time.sleep(0.2)
+        page = httpx.get(url + "/")
+        assert page.status_code == 200 and page.cookies.get(COOKIE) == "r1"
+        listening = {port: _listening(port) for port in ports.values()}
+        assert listening == dict.fromkeys(ports.values(), "127.0.0.1")  # nothing beyond loopback
+        command.send_signal(signal.SIGINT)  # Ctrl-C
+        out, _ = command.communicate(timeout=60)
+    finally:
+        command.kill()
+    assert command.returncode == 0, out.decode(errors="replace")[-2000:]
+    assert b"Ctrl-C stops all" in out
+    assert {port: _listening(port) for port in ports.values()} == dict.fromkeys(ports.values())
+
+
+def _listening(port: int) -> str | None:
+    """The address a TCP port listens on, from /proc (None: nothing listens)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                return ".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)) \
+                    if len(address) == 8 else address
+    return None
