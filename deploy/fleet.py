@@ -24,7 +24,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 HAPROXY_CFG = Path(__file__).resolve().parent / "haproxy.cfg"
 READY_PATH = "/manifest.json"  # small, served once the app is up (the balancer checks it too)
-START_TIMEOUT_S = 180.0  # a busy 2-core machine took ~40 s to start two apps
+START_TIMEOUT_S = 240.0  # per part; two apps took 190 s to start on a 2-core machine at load 26
 STOP_TIMEOUT_S = 10.0
 
 
@@ -167,12 +167,14 @@ class Fleet:
                                self.log_dir / "redis.log").start()
             _wait_until(lambda: _answers(self.redis_port), self.redis, deadline)
             self.apps = [self._app(i).start() for i in range(self.replicas)]
+            deadline = time.monotonic() + START_TIMEOUT_S
             for i, app in enumerate(self.apps):
                 _wait_until(lambda i=i: serves(self.app_url(i)), app, deadline)
             cfg = self.log_dir / "haproxy.cfg"
             cfg.write_text(haproxy_config(self.bind, self.port, self.app_ports))
             self.balancer = Child("haproxy", ["haproxy", "-db", "-f", str(cfg)],
                                   self.log_dir / "haproxy.log").start()
+            deadline = time.monotonic() + START_TIMEOUT_S
             _wait_until(lambda: serves(self.url), self.balancer, deadline)
         except BaseException:
             self.stop()
