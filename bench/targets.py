@@ -3,3 +3,4 @@
 TTFT_OVERHEAD_MEDIAN_MS = 30.0  # first token through the app minus a raw request's
 BROWSER_LAG_MS = 100.0  # last token on screen after the upstream's last byte
 CROWD_SCALING = 1.5  # 50 visitors' total time over one visitor's
+CROWD_TTFT_P95_MS = {100: 1000.0}  # one process: 100 visitors at once, first token p95

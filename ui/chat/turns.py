@@ -4,6 +4,7 @@ is streamed by `handlers.ChatHandlers.respond`, chained after them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -17,6 +18,7 @@ from ..text.valid_text import valid
 from .attachments import Attached, attach, image_blocks
 from .history import item_text, last_user_index
 from .lifecycle import Runs, session_of
+from .line import Line
 from .reply import note
 
 
@@ -30,10 +32,12 @@ def user_message(content: str, images: list[dict] | None = None) -> dict:
 
 
 class TurnHandlers:
-    """Prepare or undo a turn; refused while the session's reply streams (`runs`)."""
+    """Prepare or undo a turn; refused while the session's reply streams (`runs`). `line`
+    gives the process's line (`line`): when it is full, Send leaves the message in the box."""
 
-    def __init__(self, runs: Runs) -> None:
+    def __init__(self, runs: Runs, line: Callable[[], Line] | None = None) -> None:
         self.runs = runs
+        self.line = line
 
     def _check_idle(self, request: gr.Request | None) -> None:
         """Refuse to start a reply while one streams. The page already holds Send, Enter,
@@ -53,6 +57,11 @@ class TurnHandlers:
         files = message.get("files") or []
         if not words.strip() and not files:
             return gr.skip(), gr.skip(), gr.skip()
+        line = self.line() if self.line is not None else None
+        if line is not None and line.full():  # come back later, the message still typed
+            lang = lang_of(request)
+            refusal = note([line.refusal(lang), text("kept_in_box", lang)], "error")
+            return gr.skip(), list(history or []) + [refusal], gr.skip()
         try:
             blocks, attached = attach(files, attached)
         except ValidationError as err:
