@@ -25,7 +25,10 @@ from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
+from ui.protect.account import AccountConfig
+from ui.protect.account_line import AccountLine
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.log_lines import route_printed_tracebacks
@@ -62,16 +65,19 @@ CSS = """
 
 
 def build_demo(service: ChatService | None = None, *, interval: float | None = None,
-               guard: Guard | None = None, line: Line | None = None) -> gr.Blocks:
+               guard: Guard | None = None, account: AccountLine | None = None,
+               line: Line | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests);
-    `line`, how many replies stream at once and wait (default: APP_MAX_REPLIES_AT_ONCE and
-    APP_MAX_LINE, read at the first message)."""
+    `account`, the host account's line (default: its limits from the environment, counted in
+    the shared storage); `line`, how many replies stream at once and wait (default:
+    APP_MAX_REPLIES_AT_ONCE and APP_MAX_LINE, read at the first message)."""
     service = service or ChatService()
     # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
     # box allows what the guard does.
     guard = guard or Guard(GuardConfig.from_env)
-    chat = ChatHandlers(service, interval=interval, guard=guard, line=line or Line.from_env)
+    chat = ChatHandlers(service, interval=interval, guard=guard, account=account,
+                        line=line or Line.from_env)
 
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
     # two minutes old: ui/server/uploads.py budgets uploads over that span.
@@ -104,6 +110,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                         send = gr.Button(tr("send"), elem_id="send", variant="primary")
                         stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
                                          interactive=False)
+                key_route = route_line()  # which key answers: the host's, yours, the offline demo
                 new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
@@ -112,10 +119,10 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
 
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
-                            settings.user_group, attached)
+                            settings.user_group, attached, settings.own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
                    reply, saves)
-        settings.wire(service, chat.guard, banner, demo)
+        settings.wire(service, chat.guard, banner, demo, key_route)
         # The box allows what the guard does (a longer paste would become a file).
         demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
                   queue=False, api_visibility="private")
@@ -231,6 +238,7 @@ def main(argv: list[str] | None = None) -> None:
     route_printed_tracebacks()  # gradio prints a failed request's traceback: log it as a line
     try:  # a bad limit, login or server setting stops the app here, naming its variable
         GuardConfig.from_env()
+        AccountConfig.from_env()
         auth_from_env()
         sessions_from_env()
         Line.from_env()

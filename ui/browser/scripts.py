@@ -34,6 +34,10 @@ def confirm_delete(question_zh: str, question_en: str) -> str:
     return [stored, window.confirm(question)];
 }""" % (json.dumps(question_zh), json.dumps(question_en))  # noqa: UP031 - JS braces
 
+# Run by the own-key events that only need to know whether a key is typed: the Python step
+# gets "typed" or "", never the key (ui/panels/own_key.py).
+KEY_TYPED = "(key) => (typeof key === 'string' && key.trim() ? 'typed' : '')"
+
 
 def max_chars(selector: str, limit: int) -> str:
     """Run once the page is up: the text box at `selector` takes at most `limit` characters,
@@ -43,7 +47,7 @@ def max_chars(selector: str, limit: int) -> str:
 
 
 # Run after an export's handler with the file name and text it returned: the browser saves
-# the file, so the server keeps nothing on disk (ui/conversations/handlers.py `file_name`).
+# the file, so the server keeps nothing on disk (ui/conversations/files.py `file_name`).
 DOWNLOAD = """(name, body) => {
     if (name && body) {
         const type = name.endsWith('.json') ? 'application/json' : 'text/markdown';

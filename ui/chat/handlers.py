@@ -17,6 +17,8 @@ from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, V2, spec_for
 from minimax_backend.types import THINK_ADAPTIVE, THINK_OFF
 
+from ..protect.account import AccountConfig, AccountGate
+from ..protect.account_line import AccountBusy, AccountLine
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
@@ -28,6 +30,7 @@ from .coalesce import INTERVAL, coalesce, page_interval
 from .history import PENDING, check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
 from .line import Line
+from .metered import metered
 from .reply import Reply, error_lines, note
 from .service import ReplyService, Route
 from .settings import ChatSettings
@@ -39,12 +42,13 @@ RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
 
 def _settle(held: Reservation, session: str, chat_request: ChatRequest, received: Reply,
-            shown: Reply) -> None:
+            shown: Reply) -> int:
     """Charge what the reply cost (all MiniMax sent, even past what was shown) in place of
-    what was held for it, and write its log line."""
+    what was held for it, and write its log line; the tokens charged."""
     tokens, estimated = reply_tokens(chat_request, received)
     held.settle(tokens)
     log_finished(session, chat_request, shown, tokens, estimated)
+    return tokens
 
 
 def build_request(history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
@@ -80,11 +84,14 @@ class ChatHandlers:
 
     def __init__(self, service: ReplyService, runs: Runs | None = None,
                  interval: float | None = None, guard: Guard | None = None,
+                 account: AccountLine | None = None,
                  line: Line | Callable[[], Line] | None = None) -> None:
         """`line` may be a loader (e.g. `Line.from_env`), called at first use."""
         self.service = service
         self.runs = runs or Runs()
         self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
+        # The host key's rate, all visitors together (limits.py's ACCOUNT_*, read at first use).
+        self.account = account or AccountLine(AccountGate(AccountConfig.from_env))
         self._load_line = line if callable(line) else (lambda: line or Line.from_env({}))
         self._line: Line | None = None
         self._line_lock = threading.Lock()
@@ -156,8 +163,12 @@ class ChatHandlers:
         reply = Reply(inline_thinking=inline,
                       budget_capped=capped, host_key=not route.api_key)
 
+        prompt = prompt_tokens(chat_request)
+
         def charge(received: Reply, shown: Reply) -> None:
-            _settle(held, session, chat_request, received, shown)
+            tokens = _settle(held, session, chat_request, received, shown)
+            if host_key:
+                self.account.gate.spend(tokens - prompt)  # the prompt was counted at its turn
 
         ticket = self.line.join()
         if ticket is None:  # a script, or a race with the page's own check (`turns.send`)
@@ -173,9 +184,17 @@ class ChatHandlers:
                             break
                         yield history + [note([place.words(lang)], PENDING)], gr.skip()
                 reply.started = reply.clock()  # its time to first token starts with its turn
-                events = self.service.stream(chat_request, route, life.cancel) \
-                    if life.streaming else iter(())
-                async with aclosing(coalesce(events, self.interval)) as batches:
+                if not life.streaming:  # dropped while in line: nothing to ask for
+                    source = coalesce(iter(()), self.interval)
+                elif host_key:  # the host's account: wait for a turn, retried on its rate refusals
+                    source = metered(self.account, visitor[-1], prompt,
+                                     self.account.gate.max_wait,
+                                     lambda cancel: self.service.stream(chat_request, route, cancel),
+                                     life, self.interval)
+                else:
+                    source = coalesce(self.service.stream(chat_request, route, life.cancel),
+                                      self.interval)
+                async with aclosing(source) as batches:
                     async for batch in batches:
                         if not life.streaming:
                             break
@@ -183,8 +202,10 @@ class ChatHandlers:
                             reply.apply(event)
                         life.show()
                         yield history + reply.messages(lang), gr.skip()
-            except MiniMaxError as err:
+            except (MiniMaxError, AccountBusy) as err:
                 failure = err
+                if isinstance(err, AccountBusy):
+                    log_limited(session, "account", err.max_wait)
             except Exception as err:  # a bug here must not cost the visitor the chat
                 log.exception("reply failed")
                 failure = err

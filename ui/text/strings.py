@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices
+from . import choices, routes
 
 ZH, EN = "zh", "en"
 
@@ -51,7 +51,6 @@ CONTROLS = {
         "mm_rename_box": "New title for the open chat",
         "mm_rename": "✏️ Rename",
         "mm_delete": "🗑️ Delete this chat",
-        "mm_export_import": "⇅ Export / import",
         "mm_export_options": "Markdown includes",
         "mm_export_thinking": "Thinking (folded)",
         "mm_export_usage": "Usage and notes",
@@ -101,7 +100,6 @@ CONTROLS = {
         "mm_rename_box": "给当前对话起个新标题",
         "mm_rename": "✏️ 重命名",
         "mm_delete": "🗑️ 删除当前对话",
-        "mm_export_import": "⇅ 导出 / 导入",
         "mm_export_options": "Markdown 中包含",
         "mm_export_thinking": "思考过程（折叠）",
         "mm_export_usage": "用量和提示",
@@ -122,8 +120,9 @@ CONTROLS = {
         "common.download_all": "全部下载",
     },
 }
-for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and images
+for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images and keys
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
+    CONTROLS[_lang].update(routes.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
@@ -151,6 +150,11 @@ MESSAGES = {
                     EN: "Your message is still in the box: press Enter to send it again later."},
     "retrying": {ZH: "⏳ MiniMax 暂时没有响应（{reason}），{seconds} 秒后自动重试（第 {attempt}/{retries} 次）…",
                  EN: "⏳ MiniMax did not answer ({reason}); retrying in {seconds} s (retry {attempt} of {retries})…"},
+    "account_wait": {ZH: "⏳ 正在等待本站 MiniMax 账户空出名额，约 {seconds} 秒…",
+                     EN: "⏳ Waiting for a free slot on the host's MiniMax account, about {seconds} s…"},
+    "account_busy": {ZH: "本站的 MiniMax 账户太忙：等了 {seconds} 秒仍没有空出名额。你的消息还在，请过一分钟再发送（↻ 重试）。",
+                     EN: "The host's MiniMax account is too busy: no slot came free within {seconds} s. "
+                         "Your message is kept; send it again in a minute (↻ Retry)."},
     "host_side": {ZH: "如果你只是访问这个页面：这需要运行此应用的人来处理，请告诉分享页面给你的人。",
                   EN: "If you are only visiting this page: this needs the person who runs the app; "
                       "tell whoever shared it with you."},
@@ -215,6 +219,7 @@ MESSAGES = {
 }
 
 MESSAGES.update(choices.MESSAGES)
+MESSAGES.update(routes.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
