@@ -184,8 +184,9 @@ class ChatHandlers:
                             break
                         yield history + [note([place.words(lang)], PENDING)], gr.skip()
                 reply.started = reply.clock()  # its time to first token starts with its turn
+                source: AsyncGenerator[list, None]
                 if not life.streaming:  # dropped while in line: nothing to ask for
-                    source = coalesce(iter(()), self.interval)
+                    source = coalesce(iter([]), self.interval)
                 elif host_key:  # the host's account: wait for a turn, retried on its rate refusals
                     source = metered(self.account, visitor[-1], prompt,
                                      self.account.gate.max_wait,
