@@ -29,6 +29,7 @@ from ui.browser.scripts import (
 )
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
+from ui.chat.line import Line
 from ui.chat.service import ChatService
 from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
@@ -48,9 +49,12 @@ from ui.server.uploads import CACHE_SWEEP
 from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
-# wait for the previous one. Each streaming reply also holds one worker thread while it reads.
-CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their first token in < 1 s
-MAX_THREADS = 64
+# wait for the previous one. The reply itself starts at once, without a gradio limit: past
+# the process's capacity it waits in our line (ui/chat/line.py), where its visitor sees their
+# place, which gradio's queue shows only as a bare "queue: 3/5" in the chat's corner.
+CHAT_CONCURRENCY = None
+OTHER_CONCURRENCY = 64  # every other queued event (conversation steps)
+MAX_THREADS = 64  # quick steps; each streaming reply reads in a thread of its own
 QUEUE_SIZE = 256
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
 # A paste this many times the longest message stays text in the box (gradio makes a longer
@@ -73,16 +77,19 @@ PANEL_WIDTH = 320
 
 
 def build_demo(service: ChatService | None = None, *, interval: float | None = None,
-               guard: Guard | None = None, account: AccountLine | None = None) -> gr.Blocks:
+               guard: Guard | None = None, account: AccountLine | None = None,
+               line: Line | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
     read at the first request); `interval` overrides the page-update interval (tests);
     `account`, the host account's line (default: its limits from the environment, counted in
-    the shared storage)."""
+    the shared storage); `line`, how many replies stream at once and wait (default:
+    APP_MAX_REPLIES_AT_ONCE and APP_MAX_LINE, read at the first message)."""
     service = service or ChatService()
     # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
     # box allows what the guard does.
     guard = guard or Guard(GuardConfig.from_env)
-    chat = ChatHandlers(service, interval=interval, guard=guard, account=account)
+    chat = ChatHandlers(service, interval=interval, guard=guard, account=account,
+                        line=line or Line.from_env)
 
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
     # two minutes old: ui/server/uploads.py budgets uploads over that span.
@@ -155,7 +162,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         demo.load(None, js=message_limit(guard.config.max_message_chars, words),
                   queue=False, api_visibility="private")
 
-    demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
+    demo.queue(default_concurrency_limit=OTHER_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     _browser_steps_off_run(demo)
     _skip_traffic_summary(demo)
     return demo
@@ -195,7 +202,7 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     raw_replies, attached = states  # raw replies, and the session's images (attachments.py)
     chat_input, input_note = box
-    turns = TurnHandlers(chat.runs, chat.guard)
+    turns = TurnHandlers(chat.runs, chat.guard, lambda: chat.line)
     stream: dict[str, Any] = {
         **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
@@ -281,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
         AccountConfig.from_env()
         auth_from_env()
         sessions_from_env()
+        Line.from_env()
         prepare_server()
     except ValidationError as err:
         parser.exit(2, f"error: {err}\n")

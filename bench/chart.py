@@ -46,7 +46,8 @@ def _pairs(ax, title: str, unit: str, groups: list[str], values: dict[str, list]
 def _lines(ax, title: str, unit: str, sizes: list[int], crowds: dict, field: str) -> None:
     """A metric against the number of visitors, log-log."""
     for key in KEYS:
-        ax.plot(sizes, [crowds[key][str(n)][field] or 0 for n in sizes], "o-",
+        met = [n for n in sizes if str(n) in crowds[key]]  # the stock page meets fewer
+        ax.plot(met, [crowds[key][str(n)][field] or 0 for n in met], "o-",
                 color=COLORS[key], label=LABELS[key])
     ax.set_xscale("log")
     ax.set_yscale("log")

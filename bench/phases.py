@@ -94,11 +94,16 @@ def measure_browser(servers: dict[str, Server], control: EmulatorControl, profil
     return out
 
 
+def crowd_sizes(contender: Contender, profile: Profile) -> tuple[int, ...]:
+    """The crowds a contender meets (the stock page only the smaller ones)."""
+    return profile.baseline_crowds or profile.crowds if contender is BASELINE else profile.crowds
+
+
 async def measure_crowds(contender: Contender, target: Target, server: Server,
                          control: EmulatorControl, profile: Profile) -> dict:
     """1, 10, 50… visitors at once: wall time, first-token times, failures, CPU, memory."""
     out: dict = {}
-    for visitors in profile.crowds:
+    for visitors in crowd_sizes(contender, profile):
         await asyncio.sleep(SETTLE_S)
         control.clear_streams()
         peak = [server.rss_mb()]

@@ -20,7 +20,7 @@ from .profiles import MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-PAGE_TIMEOUT = 60.0  # seconds to wait for a server's first page
+PAGE_TIMEOUT = 180.0  # seconds to wait for a server's first page (a busy machine takes 30 s+)
 STOP_TIMEOUT = 10.0
 
 

@@ -28,11 +28,14 @@ class Profile:
     # Visitors at once through two replicas (bench/fleet_phase.py); 0: none (the smoke run's:
     # tests/test_fleet.py runs the same crowd machinery on the set).
     fleet_crowd: int = 200
+    # The stock page serves one reply at a time: 200 visitors would take it ~7 minutes.
+    baseline_crowds: tuple[int, ...] = ()  # () : the same as `crowds`
 
 
 _TTFT_REPLY = "chunks=3;interval_ms=20"
 _BROWSER_REPLY = "chunks=2000;interval_ms=1"
-_CROWDS, _CROWD_REPLY = (1, 10, 50), "chunks=100;interval_ms=20"
+_CROWDS, _CROWD_REPLY = (1, 10, 50, 100, 200), "chunks=100;interval_ms=20"
+_BASELINE_CROWDS = (1, 10, 50)
 
 PROFILES = {
     # The smoke test's: every phase, tiny; it checks the machinery, not performance.
@@ -47,9 +50,9 @@ PROFILES = {
     "quick": Profile("quick", startup_runs=1, warmup_visits=1, ttft_samples=8,
                      ttft_reply=_TTFT_REPLY, browser_runs=2, browser_baseline_runs=1,
                      browser_watch_s=3, browser_reply=_BROWSER_REPLY, crowds=_CROWDS,
-                     crowd_reply=_CROWD_REPLY),
+                     crowd_reply=_CROWD_REPLY, baseline_crowds=_BASELINE_CROWDS),
     "full": Profile("full", startup_runs=5, warmup_visits=3, ttft_samples=40,
                     ttft_reply=_TTFT_REPLY, browser_runs=5, browser_baseline_runs=3,
                     browser_watch_s=300, browser_reply=_BROWSER_REPLY, crowds=_CROWDS,
-                    crowd_reply=_CROWD_REPLY),
+                    crowd_reply=_CROWD_REPLY, baseline_crowds=_BASELINE_CROWDS),
 }

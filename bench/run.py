@@ -76,7 +76,8 @@ def run(profile_name: str, out: Path, command: str) -> dict:
         control.set_directives(profile.crowd_reply)
         crowds = {"reply": profile.crowd_reply}
         for c in (APP, BASELINE):
-            _say(f"{', '.join(map(str, profile.crowds))} visitors at once: {c.label}")
+            _say(f"{', '.join(map(str, phases.crowd_sizes(c, profile)))} visitors at once: "
+                 f"{c.label}")
             crowds[c.key] = asyncio.run(phases.measure_crowds(c, targets[c.key], servers[c.key],
                                                               control, profile))
         for server in servers.values():  # the machine to the two replicas alone

@@ -23,7 +23,7 @@ _ITEM, _END, _ERROR = range(3)
 # it). Past this many replies at once, updates are spaced out in proportion, so 50 visitors
 # cost about as much as 10; one visitor still gets an update every 40 ms.
 SMOOTH_STREAMS = 10
-MAX_INTERVAL = 0.25
+MAX_INTERVAL = 0.5
 
 
 def page_interval(base: float, streaming: int) -> float:
@@ -32,6 +32,59 @@ def page_interval(base: float, streaming: int) -> float:
 
 
 Interval = float | Callable[[], float]
+
+
+class _Handoff:
+    """Items from the reader thread to the event loop. The loop is woken only when the
+    consumer waits for what was sent: for any item while its batch is empty, for the end
+    (or an error) while it waits out the interval. Waking it for every chunk cost a
+    cross-thread call and a loop turn per token, 100 replies at 50 tokens a second each."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.lock = threading.Lock()
+        self.items: list[tuple[int, object]] = []
+        self.waiter: asyncio.Future[None] | None = None
+        self.wake_on_items = False
+        self.closed = threading.Event()
+
+    def send(self, kind: int, value: object) -> None:
+        with self.lock:
+            self.items.append((kind, value))
+            waiter = self.waiter
+            if waiter is None or (kind == _ITEM and not self.wake_on_items):
+                return
+            self.waiter = None
+        try:
+            self.loop.call_soon_threadsafe(_wake, waiter)
+        except RuntimeError:  # the event loop is gone (server shutting down)
+            self.closed.set()
+
+    def take(self) -> list[tuple[int, object]]:
+        with self.lock:
+            items, self.items = self.items, []
+            return items
+
+    async def wait(self, timeout: float, for_items: bool) -> None:
+        """Until something the consumer waits for was sent, or `timeout` seconds."""
+        with self.lock:
+            if self.items and (for_items or any(k != _ITEM for k, _ in self.items)):
+                return
+            waiter = self.waiter = self.loop.create_future()
+            self.wake_on_items = for_items
+        try:
+            await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self.lock:
+                if self.waiter is waiter:
+                    self.waiter = None
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
@@ -46,26 +99,19 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
     """
     pace = interval if callable(interval) else (lambda: interval)
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
-    closed = threading.Event()
-
-    def send(kind: int, value: object) -> None:
-        try:
-            loop.call_soon_threadsafe(queue.put_nowait, (kind, value))
-        except RuntimeError:  # the event loop is gone (server shutting down)
-            closed.set()
+    handoff = _Handoff(loop)
 
     def read() -> None:
         iterator = iter(source)
         try:
             for item in iterator:
-                if closed.is_set():
+                if handoff.closed.is_set():
                     break
-                send(_ITEM, item)
+                handoff.send(_ITEM, item)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, not swallowed
-            send(_ERROR, exc)
+            handoff.send(_ERROR, exc)
         else:
-            send(_END, None)
+            handoff.send(_END, None)
         finally:
             close = getattr(iterator, "close", None)
             if close is not None:
@@ -76,27 +122,25 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
     next_flush = loop.time()
     try:
         while True:
-            timeout = max(0.0, next_flush - loop.time()) if batch else heartbeat
-            try:
-                kind, value = await asyncio.wait_for(queue.get(), timeout)
-            except TimeoutError:
-                yield batch
-                batch, next_flush = [], loop.time() + pace()
-                continue
-            while kind == _ITEM:  # take everything already waiting
-                batch.append(value)  # type: ignore[arg-type]
-                try:
-                    kind, value = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    break
-            if kind != _ITEM:
+            if batch:  # hold it until the interval is over, unless the stream ends first
+                await handoff.wait(max(0.0, next_flush - loop.time()), for_items=False)
+            else:
+                await handoff.wait(heartbeat, for_items=True)
+            ended: tuple[int, object] | None = None
+            for kind, value in handoff.take():
+                if kind == _ITEM:
+                    batch.append(value)  # type: ignore[arg-type]
+                else:
+                    ended = (kind, value)
+            if ended is not None:
                 if batch:
                     yield batch
-                if kind == _ERROR:
-                    raise value  # type: ignore[misc]
+                if ended[0] == _ERROR:
+                    raise ended[1]  # type: ignore[misc]
                 return
-            if loop.time() >= next_flush:
+            if loop.time() >= next_flush or not batch:
+                # Due, or a heartbeat (an empty batch after `heartbeat` seconds of silence).
                 yield batch
                 batch, next_flush = [], loop.time() + pace()
     finally:
-        closed.set()
+        handoff.closed.set()

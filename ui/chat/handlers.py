@@ -5,7 +5,8 @@ untrusted); they never talk HTTP. The history is prepared for them by `turns`.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
+import threading
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import replace
 from typing import Any
@@ -26,8 +27,9 @@ from ..text.strings import lang_of, text
 from ..text.valid_text import repaired
 from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
-from .history import REFUSED, check_history, shown_answers, to_messages
+from .history import PENDING, REFUSED, check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
+from .line import Line
 from .metered import metered
 from .reply import Reply, error_lines, note
 from .service import ReplyService, Route
@@ -82,14 +84,27 @@ class ChatHandlers:
 
     def __init__(self, service: ReplyService, runs: Runs | None = None,
                  interval: float | None = None, guard: Guard | None = None,
-                 account: AccountLine | None = None) -> None:
+                 account: AccountLine | None = None,
+                 line: Line | Callable[[], Line] | None = None) -> None:
+        """`line` may be a loader (e.g. `Line.from_env`), called at first use."""
         self.service = service
         self.runs = runs or Runs()
         self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
         # The host key's rate, all visitors together (limits.py's ACCOUNT_*, read at first use).
         self.account = account or AccountLine(AccountGate(AccountConfig.from_env))
+        self._load_line = line if callable(line) else (lambda: line or Line.from_env({}))
+        self._line: Line | None = None
+        self._line_lock = threading.Lock()
         base = INTERVAL if interval is None else interval
-        self.interval = lambda: page_interval(base, self.runs.streaming())
+        self.interval = lambda: page_interval(base, self.line.running())
+
+    @property
+    def line(self) -> Line:
+        """The process's replies, running and waiting their turn (`line`)."""
+        with self._line_lock:
+            if self._line is None:
+                self._line = self._load_line()
+            return self._line
 
     def new_chat(self, request: gr.Request) -> tuple:
         """Cancel any reply and empty the chat. Outputs: chatbot, raw replies."""
@@ -156,10 +171,24 @@ class ChatHandlers:
             if host_key:
                 self.account.gate.spend(tokens - prompt)  # the prompt was counted at its turn
 
+        ticket = self.line.join()
+        if ticket is None:  # a script, or a race with the page's own check (`turns.send`)
+            held.settle(0)
+            yield history + [note([self.line.refusal(lang)], REFUSED)], gr.skip()
+            return
         with self.runs.open(session, history, reply, charge) as life:
             failure: Exception | None = None
             try:
-                if host_key:  # the host's account: wait for a turn, retried on its rate refusals
+                async with aclosing(ticket.wait()) as places:
+                    async for place in places:  # past the process's capacity: in line
+                        if not life.streaming:
+                            break
+                        yield history + [note([place.words(lang)], PENDING)], gr.skip()
+                reply.started = reply.clock()  # its time to first token starts with its turn
+                source: AsyncGenerator[list, None]
+                if not life.streaming:  # dropped while in line: nothing to ask for
+                    source = coalesce(iter([]), self.interval)
+                elif host_key:  # the host's account: wait for a turn, retried on its rate refusals
                     source = metered(self.account, visitor[-1], prompt,
                                      self.account.gate.max_wait,
                                      lambda cancel: self.service.stream(chat_request, route, cancel),
@@ -182,6 +211,8 @@ class ChatHandlers:
             except Exception as err:  # a bug here must not cost the visitor the chat
                 log.exception("reply failed")
                 failure = err
+            finally:
+                ticket.leave()
             shown = life.finish(failure)
             # Dropped by New chat or a newer reply, it must not come back into the chat;
             # stopped, it ends frozen and marked (after any update still on its way).

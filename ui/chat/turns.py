@@ -9,6 +9,7 @@ take) comes back into the box by `take_back`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -23,6 +24,7 @@ from ..text.valid_text import valid
 from .attachments import Attached, attach, image_blocks
 from .history import is_note, is_refusal, item_text, last_user_index, note_lines
 from .lifecycle import Runs, session_of
+from .line import Line
 
 # The line under the box is a plain value, shown only when it says something (app.py's CSS):
 # a props update (`gr.update(visible=…)`) would make gradio rebuild it for the session.
@@ -45,11 +47,14 @@ def said(lines: list[str]) -> str:
 
 class TurnHandlers:
     """Prepare or undo a turn; refused while the session's reply streams (`runs`). `guard`
-    holds the longest message the server takes."""
+    holds the longest message the server takes; `line` gives the process's line
+    (ui/chat/line.py): when it is full, Send leaves the message in the box."""
 
-    def __init__(self, runs: Runs, guard: Guard | None = None) -> None:
+    def __init__(self, runs: Runs, guard: Guard | None = None,
+                 line: Callable[[], Line] | None = None) -> None:
         self.runs = runs
         self.guard = guard or Guard()
+        self.line = line
 
     def _check_idle(self, request: gr.Request | None) -> None:
         """Refuse to start a reply while one streams. The page already holds Send, Enter,
@@ -73,6 +78,9 @@ class TurnHandlers:
         refusal = None
         if not words.strip() and not files:
             refusal = text("nothing_to_send", lang)
+        elif (line := self.line() if self.line is not None else None) is not None \
+                and line.full():  # come back later, the message still typed
+            refusal = line.refusal(lang) + " " + text("kept_in_box", lang)
         elif len(words) > self.guard.config.max_message_chars:  # never cut: refused whole
             refusal = "⚠️ " + advice(too_big("message_chars", self.guard.config.max_message_chars), lang)
         else:

@@ -66,6 +66,14 @@ HISTORY_TURNS = Limit("APP_MAX_HISTORY_TURNS", 50, 1, None,
 # link. The least recently used ones go first.
 SESSIONS = Limit("APP_MAX_SESSIONS", 1_000, 1, None,
                  "browser sessions the server keeps (launch's state_session_capacity)")
+# Per process: replies streaming at once, and how many more may wait in line for a turn
+# (ui/chat/line.py). Each streaming reply costs the one event loop CPU for its page updates:
+# 100 at once kept every first token within a second on 2 cores (docs/benchmarks.md).
+REPLIES_AT_ONCE = Limit("APP_MAX_REPLIES_AT_ONCE", 100, 1, None,
+                        "replies streaming at once in one process (the line)")
+LINE_LENGTH = Limit("APP_MAX_LINE", 200, 0, None,
+                    "replies waiting their turn in one process before newcomers are told to "
+                    "come back later (the line)")
 SYSTEM_CHARS = Limit(None, 20_000, 20_000, 20_000,
                      "the system prompt, sent with every message (its box, the request, "
                      "a stored or imported conversation)")
@@ -91,5 +99,5 @@ ACCOUNT_MAX_WAIT = Limit("APP_ACCOUNT_MAX_WAIT_SECONDS", 120, 1, 3600,
                          "told to send again later")
 
 LIMITS = (MESSAGES_PER_MINUTE, DEMO_MESSAGES_PER_MINUTE, TOKENS_PER_HOUR, MESSAGE_CHARS, HISTORY_CHARS, HISTORY_TURNS,
-          SESSIONS, SYSTEM_CHARS, TITLE_CHARS, IMPORT_BYTES, ACCOUNT_REQUESTS, ACCOUNT_TOKENS,
-          ACCOUNT_WINDOW, ACCOUNT_MAX_WAIT)
+          SESSIONS, REPLIES_AT_ONCE, LINE_LENGTH, SYSTEM_CHARS, TITLE_CHARS, IMPORT_BYTES,
+          ACCOUNT_REQUESTS, ACCOUNT_TOKENS, ACCOUNT_WINDOW, ACCOUNT_MAX_WAIT)
