@@ -20,6 +20,7 @@ from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
 from minimax_backend.settings import DEFAULT_REGION
 from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
 from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
+from ui.browser.theme import page_css, page_theme
 from ui.chat.form import SettingsForm, reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -66,8 +67,9 @@ LATEX_DELIMITERS: list[dict[str, str | bool]] = [
 ]
 
 CSS = """
-.mm-note { font-size: 0.82em; opacity: 0.72; margin-top: 0.2em; }
-.mm-note.mm-error { opacity: 1; color: var(--error-text-color, #b91c1c); }
+.mm-note { font-size: 0.82em; color: var(--body-text-color-subdued); margin-top: 0.2em; }
+.mm-note .prose { color: inherit; }
+.mm-note.mm-error { color: var(--error-text-color, #b91c1c); }
 #banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
 """
 
@@ -275,7 +277,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
     a body timeout and each address's budget (ui/server/middleware.py); no public
     /monitoring page; installable as an app with the icon in assets/."""
-    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS,
+    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": CSS + page_css(), "theme": page_theme(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
