@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "a11y.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -61,6 +61,7 @@ DOWNLOAD = """(name, body) => {
 
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
-    switch for Send and Stop, and the chat box's focus on a desktop."""
+    switch for Send and Stop, the chat box's focus on a desktop, and gradio's chat markup
+    mended for screen readers."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"
