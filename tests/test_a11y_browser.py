@@ -50,6 +50,7 @@ def test_axe_finds_nothing_serious_before_and_after_a_reply(browser, url, screen
         assert page.locator(THOUGHT_HEADER).count() == 1
         assert page.locator("#chatbot pre .token.keyword").count() >= 1
         problems += audit(page, "after a reply")
+        assert not problems, "\n".join(problems)
 
         header = page.locator(THOUGHT_HEADER)
         assert header.get_attribute("aria-expanded") == "false"
@@ -57,7 +58,7 @@ def test_axe_finds_nothing_serious_before_and_after_a_reply(browser, url, screen
         page.keyboard.press(" ")  # a button opens on Space as on Enter
         page.wait_for_selector(f"{THOUGHT_HEADER}[aria-expanded=true]")
         browser_kit.wait_for_text(page, "#chatbot .thought-group", "模拟器")
-        problems += audit(page, "thinking unfolded")
+        problems = audit(page, "thinking unfolded")
         assert not problems, "\n".join(problems)
     finally:
         context.close()
