@@ -16,33 +16,18 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import ValidationError
-from minimax_backend.models import DEFAULT_MODEL, V2, models_for, spec_for
-from minimax_backend.settings import DEFAULT_REGION
-from minimax_backend.types import MAX_NAME_CHARS, THINK_ADAPTIVE, THINK_OFF
 from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
 from ui.browser.theme import page_css, page_theme
-from ui.chat.form import SettingsForm, reply_event
+from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
 from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
-from ui.panels.controls import (
-    API_CHOICES,
-    BOT_NAME,
-    REGION_CHOICES,
-    USER_NAME,
-    model_facts,
-    on_api_change,
-    on_model_change,
-    page_load,
-    reset_defaults,
-)
-from ui.panels.own_key import check_key, key_panel
+from ui.panels.settings import SettingsPanel
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
-from ui.protect.limits import SYSTEM_CHARS
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
@@ -83,7 +68,6 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     # box allows what the guard does.
     guard = guard or Guard(GuardConfig.from_env)
     chat = ChatHandlers(service, interval=interval, guard=guard)
-    spec = spec_for(DEFAULT_MODEL[V2])
 
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
     # two minutes old: ui/server/uploads.py budgets uploads over that span.
@@ -120,77 +104,17 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
             with gr.Column(scale=2, min_width=280):
-                with gr.Accordion(tr("settings"), open=True):
-                    api_mode = gr.Radio(API_CHOICES, value=V2, elem_id="api-mode",
-                                        label=tr("api_mode"), info=tr("api_mode_info"))
-                    gr.Markdown(tr("api_guide"), elem_id="api-guide", elem_classes=["mm-note"])
-                    region = gr.Radio(REGION_CHOICES, value=DEFAULT_REGION, elem_id="region",
-                                      label=tr("region"), info=tr("region_info"))
-                    model = gr.Dropdown(models_for(V2), value=DEFAULT_MODEL[V2], elem_id="model",
-                                        allow_custom_value=True, label=tr("model"),
-                                        info=tr("model_info"))
-                    model_note = gr.Markdown(visible=False, elem_id="model-note",
-                                             elem_classes=["mm-note"])
-                    system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
-                                        max_length=SYSTEM_CHARS.default,
-                                        label=tr("system"), info=tr("system_info"),
-                                        placeholder=tr("system_placeholder"))
-                    temperature = gr.Slider(0.01, 1.0, value=spec.default_temperature, step=0.01,
-                                            elem_id="temperature", label=tr("temperature"),
-                                            info=tr("temperature_info"))
-                    top_p = gr.Slider(0.01, 1.0, value=spec.default_top_p, step=0.01,
-                                      elem_id="top-p", label=tr("top_p"), info=tr("top_p_info"))
-                    max_tokens = gr.Slider(1, spec.max_output_tokens, value=spec.default_max_tokens,
-                                           step=1, elem_id="max-tokens", label=tr("max_tokens"),
-                                           info=tr("max_tokens_info"))
-                    # What a model change had to change of the visitor's values (on_model_change).
-                    sampling_note = gr.Markdown("", visible=False, elem_id="sampling-note",
-                                                elem_classes=["mm-note"])
-                    bot_name = gr.Textbox(BOT_NAME, visible=False, elem_id="bot-name",
-                                          max_length=MAX_NAME_CHARS,
-                                          label=tr("bot_name"), info=tr("bot_name_info"))
-                    user_name = gr.Textbox(USER_NAME, visible=False, elem_id="user-name",
-                                           max_length=MAX_NAME_CHARS, label=tr("user_name"),
-                                           info=tr("user_name_info"))
-                    thinking = gr.Radio(
-                        [(tr("thinking_adaptive"), THINK_ADAPTIVE), (tr("thinking_off"), THINK_OFF)],
-                        value=THINK_ADAPTIVE, elem_id="thinking", label=tr("thinking"),
-                        info=tr("thinking_info"), visible=spec.thinking_switch)
-                    reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
-                with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
-                    user_key, user_group, test_key, key_status = key_panel()
+                settings = SettingsPanel()
 
-        form = SettingsForm(api=api_mode, model=model, system=system, temperature=temperature,
-                            top_p=top_p, max_tokens=max_tokens, bot_name=bot_name,
-                            user_name=user_name, thinking=thinking)
-        saves = conversations.wire(chatbot, raw_replies, form, new_chat, demo)
-        reply = reply_event(chat, form, chatbot, raw_replies, region, user_key, user_group,
-                            attached)
+        saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
+        reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
+                            settings.user_group, attached)
         _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
                    reply, saves)
-        quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
-        # `input`, not `change`: restoring a conversation sets these without resetting the rest.
-        sampling = [temperature, top_p, max_tokens]
-        api_mode.input(on_api_change, api_mode, [model, bot_name, user_name], **quick).then(
-            on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
-        model.input(on_model_change, [model, *sampling], [*sampling, sampling_note], **quick)
-        # `change`: whatever set the model (the visitor, the API switch, a restored chat).
-        model.change(model_facts, [model, thinking], [thinking, model_note], **quick)
-
-        def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
-            return check_key(service, key, group, where, api, name, request, chat.guard)
-
-        test_key.click(test, [user_key, user_group, region, api_mode, model], key_status, **quick)
-        reset.click(reset_defaults, model,
-                    [system, temperature, top_p, max_tokens, bot_name, user_name], **quick)
-
-        def load(request: gr.Request) -> tuple:
-            return page_load(service, request)
-
-        demo.load(load, None, [banner, region], **quick)
+        settings.wire(service, chat.guard, banner, demo)
         # The box allows what the guard does (a longer paste would become a file).
         demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
-                  **quick)
+                  queue=False, api_visibility="private")
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
     _browser_steps_off_run(demo)
