@@ -1,6 +1,6 @@
 """axe-core (axe-playwright-python) audits the page in Debian's chromium: no critical and no
 serious violation on a desktop and a phone, in light and dark, on a fresh page, after a reply
-with thinking and a code block, and with that thinking unfolded.
+with thinking and a code block (every accordion open), and with that thinking unfolded.
 
 No rule is excluded. What axe leaves below "serious" is not asserted: gradio's footer icon's
 alt text repeats its label ("Settings", image-redundant-alt, minor)."""
@@ -22,6 +22,18 @@ SCREENS = {
     "phone": ({"width": 390, "height": 844}, "zh-CN"),
 }
 THOUGHT_HEADER = "#chatbot .thought-group > .title"
+CLOSED_FOLD = ".label-wrap:not(.open):visible"  # a closed gr.Accordion's header
+
+
+def open_every_fold(page):
+    """Open the page's closed accordions (own key, export), so the audit sees their text."""
+    for _ in range(10):
+        closed = page.locator(CLOSED_FOLD)
+        if not closed.count():
+            return
+        closed.first.click()
+        page.wait_for_timeout(200)
+    raise AssertionError("accordions that would not open: " + ", ".join(closed.all_inner_texts()))
 
 
 def audit(page, when):
@@ -49,7 +61,8 @@ def test_axe_finds_nothing_serious_before_and_after_a_reply(browser, url, screen
         # The emulator's reply thinks first and ends with a Python block: the audit sees both.
         assert page.locator(THOUGHT_HEADER).count() == 1
         assert page.locator("#chatbot pre .token.keyword").count() >= 1
-        problems += audit(page, "after a reply")
+        open_every_fold(page)
+        problems += audit(page, "after a reply, every accordion open")
         assert not problems, "\n".join(problems)
 
         header = page.locator(THOUGHT_HEADER)
