@@ -17,7 +17,7 @@ import gradio as gr
 
 from minimax_backend import ValidationError
 from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
-from ui.browser.theme import page_css, page_theme
+from ui.browser.theme import page_theme, theme_css
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.service import ChatService
@@ -203,7 +203,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     /monitoring page; installable as an app with the icon in assets/; a theme with AA
     contrast in light and dark (ui/browser/theme.py)."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N,
-            "theme": page_theme(), "css": CSS + page_css(),
+            "theme": page_theme(), "css": CSS + theme_css(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},

@@ -63,6 +63,13 @@ def test_axe_finds_nothing_serious_before_and_after_a_reply(browser, url, screen
         assert page.locator("#chatbot pre .token.keyword").count() >= 1
         open_every_fold(page)
         problems += audit(page, "after a reply, every accordion open")
+        # Side panels (gr.Sidebar) closed on a small screen: each opened in turn and audited.
+        for panel in page.locator(".sidebar:not(.open)[id]").evaluate_all("ps => ps.map(p => p.id)"):
+            page.evaluate("id => window.mmPanel ? window.mmPanel(id) : null", panel)
+            page.wait_for_selector(f"#{panel}.open")
+            page.wait_for_timeout(400)  # it slides in
+            open_every_fold(page)
+            problems += audit(page, f"after a reply, panel {panel} open")
         assert not problems, "\n".join(problems)
 
         header = page.locator(THOUGHT_HEADER)

@@ -9,7 +9,7 @@ from pathlib import Path
 import gradio
 import pytest
 
-from ui.browser.theme import CODE_COLOURS, page_css, page_theme
+from ui.browser.theme import CODE_COLOURS, page_theme, theme_css
 
 AA = 4.5  # WCAG 2 AA, normal-size text
 MODES = ("", "_dark")
@@ -83,7 +83,7 @@ def test_every_token_gradio_colours_gets_a_colour_of_ours_in_both_modes():
             theirs |= set(re.findall(r"\.token\.([\w-]+)", rule[0]))
     ours = {name for names, _, _ in CODE_COLOURS.values() for name in names.split()}
     assert theirs and theirs <= ours, sorted(theirs - ours)
-    css = page_css()
+    css = theme_css()
     for name in theirs:
         assert f":root .gradio-container .md .token.{name}" in css
         assert f":root .dark .md .token.{name}" in css

@@ -52,7 +52,7 @@ CODE_COLOURS: dict[str, tuple[str, str, str]] = {
 _UNDIMMED = ".message-wrap .prose.chatbot.md { opacity: 1; }"
 
 
-def page_css() -> str:
+def theme_css() -> str:
     """The CSS the theme cannot express: undimmed messages and the code palette. `:root`
     outranks gradio's own token rules, which share these selectors' other classes."""
     rules = [_UNDIMMED, ":root .gradio-container .md .token.namespace { opacity: 1; }"]
