@@ -16,7 +16,17 @@ from typing import Any
 import gradio as gr
 
 from minimax_backend import ValidationError
-from ui.browser.scripts import BUSY, IDLE, max_chars, page_js
+from ui.browser.scripts import (
+    BUSY,
+    COPY_FROM,
+    IDLE,
+    SENT,
+    TO_INPUT,
+    message_limit,
+    page_css,
+    page_js,
+    toggle_panel,
+)
 from ui.browser.theme import page_theme, theme_css
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
@@ -25,7 +35,10 @@ from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
+from ui.protect.account import AccountConfig
+from ui.protect.account_line import AccountLine
 from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_env
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.log_lines import route_printed_tracebacks
@@ -33,7 +46,7 @@ from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
 from ui.server.sessions import bounded_sessions
 from ui.server.uploads import CACHE_SWEEP
-from ui.text.strings import EXAMPLES, I18N, tr
+from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 
 # Replies are I/O-bound: gradio's default of one at a time per event would make every visitor
 # wait for the previous one. Each streaming reply also holds one worker thread while it reads.
@@ -41,6 +54,9 @@ CHAT_CONCURRENCY = 64  # a shared link: 50 visitors streaming at once get their 
 MAX_THREADS = 64
 QUEUE_SIZE = 256
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
+# A paste this many times the longest message stays text in the box (gradio makes a longer
+# one a file): a message too long is kept whole, for the visitor to shorten.
+PASTE_AS_TEXT = 10
 MAX_FILE_SIZE = f"{MAX_IMAGE_BYTES // 1_000_000}mb"
 
 # The delimiters models actually write; `$$` must come before `$`.
@@ -51,69 +67,93 @@ LATEX_DELIMITERS: list[dict[str, str | bool]] = [
     {"left": "\\[", "right": "\\]", "display": True},
 ]
 
-CSS = """
-.mm-note { font-size: 0.82em; color: var(--body-text-color-subdued); margin-top: 0.2em; }
-.mm-note .prose { color: inherit; }
-.mm-note.mm-error { color: var(--error-text-color, #b91c1c); }
-#banner { border-left: 4px solid var(--color-accent); padding: 0.4em 0.8em; }
-"""
+
+# Both side panels are as wide: gradio makes room beside an open one by a single page-wide
+# amount, computed from whichever panel set it last.
+PANEL_WIDTH = 320
 
 
 def build_demo(service: ChatService | None = None, *, interval: float | None = None,
-               guard: Guard | None = None) -> gr.Blocks:
+               guard: Guard | None = None, account: AccountLine | None = None) -> gr.Blocks:
     """The whole page. `service` supplies replies (default: settings from the environment,
-    read at the first request); `interval` overrides the page-update interval (tests)."""
+    read at the first request); `interval` overrides the page-update interval (tests);
+    `account`, the host account's line (default: its limits from the environment, counted in
+    the shared storage)."""
     service = service or ChatService()
     # Per-visitor limits from APP_* variables (ui/protect/limits.py), read here: the message
     # box allows what the guard does.
     guard = guard or Guard(GuardConfig.from_env)
-    chat = ChatHandlers(service, interval=interval, guard=guard)
+    chat = ChatHandlers(service, interval=interval, guard=guard, account=account)
 
     # Every minute, gradio deletes the files it keeps for this page (uploaded imports) once
     # two minutes old: ui/server/uploads.py budgets uploads over that span.
     with gr.Blocks(title="MiniMax Chat", delete_cache=CACHE_SWEEP) as demo:
-        gr.Markdown(tr("title"))
-        gr.Markdown(tr("subtitle"))
-        banner = gr.Markdown(visible=False, elem_id="banner")
+        # The page's outline, phone first: conversations in a panel on the left (beside the
+        # chat on a wide screen, over it on a phone, ui/browser/static/layout.js), the chat
+        # filling the screen with the message box at its foot (page.css), settings in a panel
+        # on the right that opens from the top bar. First in the Tab order: a skip link.
+        skip = gr.Button(tr("skip_to_input"), elem_id="skip-to-input", size="sm")
+        with gr.Sidebar(label=tr("chats_panel"), open=False, width=PANEL_WIDTH,
+                        elem_id="chats-panel"):
+            conversations = ConversationPanel(ConversationHandlers(chat.runs),
+                                              FileHandlers(chat.runs))
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
         attached = gr.State({})  # the session's images as sent (ui/chat/attachments.py)
 
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=1, min_width=220, elem_id="sidebar"):
-                conversations = ConversationPanel(ConversationHandlers(chat.runs),
-                                                  FileHandlers(chat.runs))
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    elem_id="chatbot", label=tr("chat"), height="62vh", editable="user",
-                    latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
-                    placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
-                    allow_tags=False)
-                with gr.Row(equal_height=True):
-                    # Images are pasted, dropped or picked here; Send and Stop are our own.
-                    chat_input = gr.MultimodalTextbox(
-                        elem_id="chat-input", label=tr("input"), show_label=False,
-                        placeholder=tr("input_placeholder"), file_types=["image"],
-                        file_count="multiple", max_plain_text_length=guard.config.max_message_chars,
-                        lines=1, max_lines=10, submit_btn=False, stop_btn=False,
-                        scale=8, container=False)
-                    with gr.Column(scale=1, min_width=110):
-                        send = gr.Button(tr("send"), elem_id="send", variant="primary")
-                        stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
-                                         interactive=False)
-                new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm")
+        with gr.Column(elem_id="chat-column"):
+            with gr.Row(elem_id="top-bar"):
+                open_chats = gr.Button(tr("open_chats"), elem_id="open-chats", size="sm", scale=0,
+                                       min_width=40)
+                gr.Markdown(tr("title"), elem_id="title")
+                new_chat = gr.Button(tr("new_chat"), elem_id="new-chat", size="sm", scale=0,
+                                     min_width=40)
+                open_settings = gr.Button(tr("open_settings"), elem_id="open-settings", size="sm",
+                                          scale=0, min_width=40)
+            gr.Markdown(tr("subtitle"), elem_id="subtitle")
+            banner = gr.Markdown(visible=False, elem_id="banner")
+            chatbot = gr.Chatbot(
+                elem_id="chatbot", label=tr("chat"), editable="user",
+                latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
+                placeholder=tr("placeholder"), examples=EXAMPLES, feedback_options=None,
+                allow_tags=False)
+            with gr.Row(elem_id="input-row"):
+                # Images are pasted, dropped or picked here; Send and Stop are our own.
+                chat_input = gr.MultimodalTextbox(
+                    elem_id="chat-input", label=tr("input"), show_label=False,
+                    placeholder=tr("input_placeholder"), file_types=["image"],
+                    file_count="multiple", max_plain_text_length=PASTE_AS_TEXT * guard.config.max_message_chars,
+                    lines=1, max_lines=6, submit_btn=False, stop_btn=False, scale=8,
+                    container=False)
+                with gr.Column(scale=0, min_width=88):
+                    send = gr.Button(tr("send"), elem_id="send", variant="primary")
+                    stop = gr.Button(tr("stop"), elem_id="stop", variant="stop",
+                                     interactive=False)
+            # Why a message was not sent; it stays in the box (ui/chat/turns.py).
+            input_note = gr.Markdown("", elem_id="input-note",
+                                     elem_classes=["mm-note", "mm-error"])
+            # One quiet row under the box: what it takes, and room for a line on its state.
+            with gr.Row(elem_id="below-input"):
+                key_route = route_line()  # which key answers: the host's, yours, the offline demo
                 gr.Markdown(tr("images_rule"), elem_id="images-rule", elem_classes=["mm-note"])
 
-            with gr.Column(scale=2, min_width=280):
-                settings = SettingsPanel()
+        with gr.Sidebar(label=tr("settings_panel"), open=False, width=PANEL_WIDTH,
+                        position="right",
+                        elem_id="settings-panel"):
+            settings = SettingsPanel()
 
+        skip.click(None, js=TO_INPUT, queue=False)
+        open_chats.click(None, js=toggle_panel("chats-panel"), queue=False)
+        open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
-                            settings.user_group, attached)
-        _wire_chat(chat, chatbot, (raw_replies, attached), chat_input, send, stop, new_chat,
-                   reply, saves)
-        settings.wire(service, chat.guard, banner, demo)
-        # The box allows what the guard does (a longer paste would become a file).
-        demo.load(None, js=max_chars("#chat-input textarea", guard.config.max_message_chars),
+                            settings.user_group, attached, settings.own_key.refused)
+        _wire_chat(chat, chatbot, (raw_replies, attached), (chat_input, input_note), send, stop,
+                   new_chat, reply, saves)
+        settings.wire(service, chat.guard, banner, demo, key_route)
+        # The box's counter counts against what the guard allows.
+        words = {lang: {"count": text("count_chars", lang), "over": text("count_over", lang)}
+                 for lang in (ZH, EN)}
+        demo.load(None, js=message_limit(guard.config.max_message_chars, words),
                   queue=False, api_visibility="private")
 
     demo.queue(default_concurrency_limit=CHAT_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
@@ -144,17 +184,19 @@ def _skip_traffic_summary(demo: gr.Blocks) -> None:
 
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, gr.State],
-               chat_input: gr.MultimodalTextbox, send: gr.Button, stop: gr.Button, new_chat: gr.Button,
-               reply: dict[str, Any], saves: Saves) -> None:
+               box: tuple[gr.MultimodalTextbox, gr.Markdown], send: gr.Button, stop: gr.Button,
+               new_chat: gr.Button, reply: dict[str, Any], saves: Saves) -> None:
     """Each way to start a reply (Enter, Send, Retry, Edit, an example) prepares the history
     at once, then runs the one streaming handler; Stop, New chat and Clear cancel them all.
     Send and Stop are switched in the browser (`BUSY`/`IDLE`, ui/browser/static/busy.js), so a
     message costs the server no component rebuilds. `reply`: the streaming handler and its
     inputs (`reply_event`). `saves` store the chat in the browser once a message is sent,
-    after its reply, Stop and Undo."""
+    after its reply, Stop and Undo. `box`: the message box and the line under it saying why
+    a message was not sent (it stays in the box)."""
     quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
     raw_replies, attached = states  # raw replies, and the session's images (attachments.py)
-    turns = TurnHandlers(chat.runs)
+    chat_input, input_note = box
+    turns = TurnHandlers(chat.runs, chat.guard)
     stream: dict[str, Any] = {
         **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
@@ -162,9 +204,9 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     starting: dict[str, Any] = {"js": BUSY, **quick}
     starts = [
         chat_input.submit(turns.send, [chat_input, chatbot, attached],
-                          [chat_input, chatbot, attached], **starting),
-        send.click(turns.send, [chat_input, chatbot, attached], [chat_input, chatbot, attached],
-                   **starting),
+                          [chat_input, chatbot, attached, input_note], **starting),
+        send.click(turns.send, [chat_input, chatbot, attached],
+                   [chat_input, chatbot, attached, input_note], **starting),
         chatbot.retry(turns.retry, chatbot, chatbot, **starting),
         chatbot.edit(turns.edit, chatbot, chatbot, **starting),
         chatbot.example_select(turns.example, None, chatbot, **starting),
@@ -178,15 +220,25 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         # state, not parameters).
         visibility = {"api_name": "respond", "api_visibility": "undocumented"} if index == 0 \
             else {"api_visibility": "private"}
+        if index < 2:  # from the box: on only if Send took the message (`SENT`)
+            start = start.success(None, input_note, None, js=SENT, **quick)
         saves.wire_send(start)  # the message is kept even if the page goes mid-reply
         streams.append(start.success(**stream, **visibility))
         streams[-1].then(None, js=IDLE, **quick)
-        streams[-1].success(**saves.after_reply)
+        ended = streams[-1]
+        if index < 2:  # sent from the box: a message `respond` refused goes back there
+            ended = ended.success(turns.take_back, [chatbot, chat_input],
+                                  [chatbot, chat_input, input_note], **quick)
+        ended.success(**saves.after_reply)
     chatbot.undo(turns.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
     stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
                **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
         clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
+    # The chat's copy buttons copy from the chat as it is at the click (static/copy.js): the
+    # page clicks this button, unseen, and a step run in the page alone hands it the chat.
+    copy_source = gr.Button("", elem_id="mm-copy-source", elem_classes=["mm-unseen"])
+    copy_source.click(None, chatbot, None, js=COPY_FROM, **quick)
 
 
 # The page installs as an app (gradio serves /manifest.json and this icon at 192 and 512 px);
@@ -203,7 +255,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     /monitoring page; installable as an app with the icon in assets/; a theme with AA
     contrast in light and dark (ui/browser/theme.py)."""
     return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N,
-            "theme": page_theme(), "css": CSS + theme_css(),
+            "theme": page_theme(), "css": page_css() + theme_css(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
@@ -229,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     route_printed_tracebacks()  # gradio prints a failed request's traceback: log it as a line
     try:  # a bad limit, login or server setting stops the app here, naming its variable
         GuardConfig.from_env()
+        AccountConfig.from_env()
         auth_from_env()
         sessions_from_env()
         prepare_server()

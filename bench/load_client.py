@@ -88,6 +88,9 @@ class Target:
     model: AppModel
     trigger: int
     overrides: dict[int, Any] = field(default_factory=dict)
+    # Behind a load balancer a tab first GETs this path, as a browser GETs the page: the
+    # balancer's affinity cookie then sends every later request of the tab to one replica.
+    first_get: str | None = None
 
     @classmethod
     async def load(cls, client: httpx.AsyncClient, url: str, elem_id: str | None = None,
@@ -116,6 +119,12 @@ class _Visitor:
 
     async def open(self) -> None:
         """What the page runs as it opens (gradio sets up the session on its first call)."""
+        if self.target.first_get is not None:
+            try:
+                (await self.client.get(self.target.url + self.target.first_get)).raise_for_status()
+            except httpx.HTTPError as err:
+                self.visit.ok, self.visit.error = False, f"{type(err).__name__}: {err}"
+                return
         await self._guarded(self.target.model.page_loads())
 
     async def send(self, message: str) -> Visit:

@@ -65,6 +65,7 @@ class Server:
     env: dict[str, str]
     log_path: Path
     ready_path: str = "/"
+    page_timeout: float = PAGE_TIMEOUT
     process: subprocess.Popen | None = None
     startup_s: float | None = None  # from spawn to the first page served
     _log: object = field(default=None, repr=False)
@@ -85,7 +86,7 @@ class Server:
         self.process = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
-            self._wait_served(started + PAGE_TIMEOUT)
+            self._wait_served(started + self.page_timeout)
         except BaseException:
             self.stop()
             raise
@@ -104,7 +105,7 @@ class Server:
                 except httpx.TransportError:
                     pass
                 if time.perf_counter() > deadline:
-                    raise RuntimeError(f"{self.name} did not serve within {PAGE_TIMEOUT:.0f} s:\n"
+                    raise RuntimeError(f"{self.name} did not serve within {self.page_timeout:.0f} s:\n"
                                        f"{self.log_tail()}")
                 time.sleep(0.01)
 

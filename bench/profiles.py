@@ -25,6 +25,9 @@ class Profile:
     browser_reply: str
     crowds: tuple[int, ...]  # visitors pressing Enter at once
     crowd_reply: str
+    # Visitors at once through two replicas (bench/fleet_phase.py); 0: none (the smoke run's:
+    # tests/test_fleet.py runs the same crowd machinery on the set).
+    fleet_crowd: int = 200
 
 
 _TTFT_REPLY = "chunks=3;interval_ms=20"
@@ -37,7 +40,7 @@ PROFILES = {
                      ttft_reply="chunks=3;interval_ms=10", browser_runs=1,
                      browser_baseline_runs=1, browser_watch_s=30,
                      browser_reply="chunks=200;interval_ms=1", crowds=(1, 3),
-                     crowd_reply="chunks=10;interval_ms=20"),
+                     crowd_reply="chunks=10;interval_ms=20", fleet_crowd=0),
     # Under 3 minutes on 2 cores. Most of it is the stock baseline serving 61 visitors one by
     # one (~130 s), so its page is watched for at most 3 s after the reply's last byte: a
     # lower bound for a page that lags further (the full run watches to the end).

@@ -67,6 +67,29 @@ def summarize(results: dict) -> list[dict]:
     return rows
 
 
+def fleet_table(results: dict) -> list[str]:
+    """The two-replica crowd beside one process and the stock app at the same size, where the
+    run measured them (Markdown lines; none without a two-replica run)."""
+    fleet = results.get("fleet")
+    if not fleet:
+        return []
+    n = str(fleet["visitors"])
+    crowds = results["concurrency"]
+    rows = [(f"{fleet['replicas']} × this app behind haproxy, with Redis", fleet),
+            ("1 × this app", crowds.get("app", {}).get(n)),
+            ("Stock ChatInterface", crowds.get("baseline", {}).get(n))]
+    lines = ["", f"{n} visitors at once (target for two replicas: first token p95 ≤ "
+             f"{targets.FLEET_TTFT_P95_MS / 1000:g} s, 0 failures):", "",
+             "| Setup | Wall time (s) | First token p50 (ms) | p95 (ms) | Failures | CPU (s) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, crowd in rows:
+        if crowd:
+            lines.append(f"| {label} | {number(crowd['wall_s'])} | {number(crowd['ttft_p50_ms'])} "
+                         f"| {number(crowd['ttft_p95_ms'])} | {crowd['failures']} "
+                         f"| {number(crowd['cpu_s'])} |")
+    return lines
+
+
 def _at_most(value, limit) -> bool | None:
     return None if value is None else value <= limit
 
@@ -101,6 +124,7 @@ def markdown(results: dict) -> str:
               "(median). Replies: time to first token `" + results["ttft"]["reply"] +
               "`, browser `" + results["browser"]["reply"] + "`, visitors `" +
               results["concurrency"]["reply"] + "` (emulator directives)."]
+    lines += fleet_table(results)
     return "\n".join(lines) + "\n"
 
 

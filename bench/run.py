@@ -19,7 +19,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import phases, report  # noqa: E402
+from bench import fleet_phase, phases, report  # noqa: E402
 from bench.contenders import APP, BASELINE, CONTENDERS  # noqa: E402
 from bench.emulator_control import EmulatorControl  # noqa: E402
 from bench.machine import machine_info  # noqa: E402
@@ -79,6 +79,12 @@ def run(profile_name: str, out: Path, command: str) -> dict:
             _say(f"{', '.join(map(str, profile.crowds))} visitors at once: {c.label}")
             crowds[c.key] = asyncio.run(phases.measure_crowds(c, targets[c.key], servers[c.key],
                                                               control, profile))
+        for server in servers.values():  # the machine to the two replicas alone
+            server.stop()
+        fleet = None
+        if profile.fleet_crowd:
+            _say(f"{profile.fleet_crowd} visitors at once: two replicas (haproxy + Redis)")
+            fleet = fleet_phase.measure_fleet(emulator.url, profile.fleet_crowd, log_dir)
     finally:
         for server in servers.values():
             server.interrupt()  # all at once: they take a moment to shut down
@@ -92,7 +98,7 @@ def run(profile_name: str, out: Path, command: str) -> dict:
         "machine": machine | {"chromium": browser.get("chromium")},
         "contenders": {c.key: {"label": c.label, "command": f"python {c.script}"}
                        for c in CONTENDERS},
-        "ttft": ttft, "browser": browser, "concurrency": crowds,
+        "ttft": ttft, "browser": browser, "concurrency": crowds, "fleet": fleet,
         "cost": {key: report.cost_summary(crowds[key], rss_idle[key]) for key in servers},
         "startup": {key: report.startup_summary(samples) for key, samples in startup.items()},
     }

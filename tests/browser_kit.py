@@ -54,9 +54,9 @@ def browser():
 
 
 @contextmanager
-def serving(service):
-    """The app on a free port for `service`; yields its URL."""
-    demo = app.build_demo(service)
+def serving(service, **build):
+    """The app on a free port for `service` (and `build_demo`'s other arguments); yields its URL."""
+    demo = app.build_demo(service, **build)
     options = {k: v for k, v in app.launch_options().items() if k != "share"}
     _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
                             server_name="127.0.0.1", **options)
@@ -73,8 +73,17 @@ def url(emulator):
         yield address
 
 
+def open_settings(page):
+    """Open the settings panel (closed until its button in the top bar is pressed) and wait
+    until its fields are shown."""
+    if not page.locator("#settings-panel.open").count():
+        page.click("#open-settings")
+    page.wait_for_selector("#settings-panel.open .sidebar-content", state="visible")
+
+
 def set_number(page, elem_id, value):
-    """Type `value` into a number field (a slider's box) and commit it."""
+    """Type `value` into a number field (a slider's box, in the settings panel) and commit it."""
+    open_settings(page)
     field = page.locator(f"#{elem_id} input[type=number]")
     field.fill(str(value))
     field.press("Enter")

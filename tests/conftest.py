@@ -122,3 +122,4 @@ def emulator():
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the app in headless Chromium (Debian's chromium)")
     config.addinivalue_line("markers", "load: many visitors at once against `python app.py` (bounded, ~20 s)")
+    config.addinivalue_line("markers", "fleet: app processes sharing Redis, behind haproxy (Debian's packages; ~2 min)")

@@ -83,8 +83,10 @@ def user(text: str) -> dict:
 
 
 def replied(chat: list | None) -> bool:
-    """A reply with no error note under it."""
-    return bool(chat) and chat[-1]["role"] == "assistant" and "mm-error" not in json.dumps(chat)
+    """A reply with no error or refusal note under it."""
+    dumped = json.dumps(chat)
+    return bool(chat) and chat[-1]["role"] == "assistant" and "mm-error" not in dumped \
+        and "mm-refused" not in dumped
 
 
 def last_note(chat: list) -> str:

@@ -165,12 +165,13 @@ def test_thinking_is_folded_away_in_the_visitors_language(browser, served):
     assert "I am the emulator" not in thought.inner_text() and "我是模拟器" not in thought.inner_text()
     assert "<think>" not in page.inner_text("#chatbot")
     assert page.locator("#chatbot .katex").count() >= 1  # $E=mc^2$ rendered as math
-    # Tall enough for the whole chat: the question, the folded thinking and the reply.
-    page.set_viewport_size({"width": 1280, "height": 1500})
+    # Tall enough for the whole chat: the question, the folded thinking and the reply; the
+    # chat fills the screen, with the message box at its foot.
+    page.set_viewport_size({"width": 1280, "height": 1300})
     page.wait_for_function("""() => { const e = document.querySelector('#chatbot .bubble-wrap');
                                       return e.scrollHeight <= e.clientHeight + 1; }""")
     SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), clip={"x": 0, "y": 0, "width": 1280, "height": 1300})
+    page.screenshot(path=str(SCREENSHOT))
     thought.locator(".title").click()  # unfold on demand
     wait_for_text(page, "#chatbot .thought-group", "我是模拟器")
     page.close()

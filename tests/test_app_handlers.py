@@ -168,7 +168,7 @@ def test_a_lone_surrogate_is_shown_as_a_replacement_with_a_note_and_nothing_is_s
 
 
 def test_a_typed_lone_surrogate_enters_the_chat_as_a_replacement():
-    _, history, _ = TurnHandlers(Runs()).send("oops \ud83d", [], None, request())
+    _, history, _, _ = TurnHandlers(Runs()).send("oops \ud83d", [], None, request())
     assert history == [{"role": "user", "content": "oops \ufffd"}]
 
 
@@ -274,9 +274,13 @@ def test_sending_while_a_reply_streams_is_refused_politely():
 def test_send_moves_the_message_into_the_chat_and_empties_the_box():
     # A plain value, not gr.update: Send/Stop are switched in the browser (ui/browser/static/busy.js)
     # so that a message rebuilds no component in the visitor's session.
-    box, history, _ = TurnHandlers(Runs()).send("hello", [], None, request())
+    box, history, _, said = TurnHandlers(Runs()).send("hello", [], None, request())
     assert box == "" and history == [{"role": "user", "content": "hello"}]
-    assert TurnHandlers(Runs()).send("   ", [], None, request()) == (gr.skip(), gr.skip(), gr.skip())
+    assert said == ""  # the line under the box says nothing
+    # Nothing typed: the box and chat stay as they are, and the line under the box says so.
+    box, history, kept, said = TurnHandlers(Runs()).send("   ", [], None, request())
+    assert (box, history, kept) == (gr.skip(), gr.skip(), gr.skip())
+    assert said == "Type a message or add an image first."
 
 
 CHAT = to_blocks([user("q1"), {"role": "assistant", "content": "a1"}, user("q2"),

@@ -23,6 +23,7 @@ def test_a_pasted_key_is_used_and_never_sent_back(browser, emulator):
         page = open_page(context, url)
         finished = []
         page.on("requestfinished", lambda request: finished.append(request))
+        browser_kit.open_settings(page)
         page.get_by_role("button", name="🔑 使用自己的 Key").click()
         page.fill("#user-key input", KEY)
         page.click("#test-key")

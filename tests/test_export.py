@@ -14,6 +14,7 @@ from ui.conversations.export import (
     parse_document,
     to_markdown,
 )
+from ui.conversations.files import file_name
 
 SETTINGS = {"api": "v2", "model": "MiniMax-M2.7", "system": "你是诗人", "temperature": 0.7,
             "top_p": 0.9, "max_tokens": 2048, "bot_name": "MM智能助理", "user_name": "用户"}
@@ -97,3 +98,22 @@ def test_an_oversized_file_is_refused_before_it_is_parsed():
     with pytest.raises(FormatError) as caught:
         load_json(b" " * (MAX_FILE_BYTES + 1))
     assert "larger than 2 MB" in caught.value.message("en") and "超过 2 MB" in caught.value.message("zh")
+
+
+@pytest.mark.parametrize("title, name", [
+    ("My title", "My title.md"),
+    ("写诗", "写诗.md"),
+    ("a/b\\c: d*?<e>|\"f\"", "a b c d e f.md"),  # what Windows refuses
+    ("evil\u202egpj", "evil gpj.md"),  # a right-to-left override would show "evil dm.jpg"
+    ("tab\there\nnew\u00a0line", "tab here new line.md"),
+    ("  ..hidden.  ", "hidden.md"),  # no dot file, no trailing dot
+    ("CON", "CON_.md"), ("lpt1.txt", "lpt1.txt_.md"),  # Windows' device names
+    ("...", "minimax-chat.md"), ("", "minimax-chat.md"),
+])
+def test_an_export_is_named_after_its_chat_safely(title, name):
+    assert file_name(title, ".md") == name
+
+
+def test_a_long_title_is_cut_to_fit_any_file_system():
+    name = file_name("诗" * 200, ".json")
+    assert name == "诗" * 50 + ".json" and len(name.encode()) <= 155

@@ -24,6 +24,7 @@ def test_the_page_speaks_the_browsers_language(browser, url, locale, expected, a
     page = open_page(browser, url, locale=locale)
     send(page, "hi")
     page.wait_for_selector("#chatbot .mm-note:not(.mm-pending)")
+    browser_kit.open_settings(page)  # its words too
     shown = page.inner_text("body") + " ".join(page.evaluate(
         "() => [...document.querySelectorAll('[aria-label],[title]')]"
         ".map(e => e.getAttribute('aria-label') || e.title)"))
@@ -74,7 +75,12 @@ def test_a_phone_opens_at_the_top_without_its_keyboard_and_a_desktop_ready_to_ty
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.scrollY") == 0
     assert page.evaluate("() => document.activeElement.tagName") != "TEXTAREA"
-    assert "设置下方的“🔑 使用自己的 Key”" in page.inner_text("#banner")
+    # The offline notice: one line for the visitor, pointing to the settings; the host's
+    # instructions only when the visitor opens it.
+    notice = page.inner_text("#banner")
+    assert "离线演示模式" in notice and "⚙️ 设置" in notice and "MINIMAX_API_KEY" not in notice
+    page.click("#banner summary")
+    wait_for_text(page, "#banner", "MINIMAX_API_KEY")
     phone.close()
     page = open_page(browser, url)
     page.wait_for_function("() => document.activeElement === document.querySelector('#chat-input textarea')")

@@ -4,6 +4,7 @@ import io
 import struct
 import zlib
 
+import gradio as gr
 import pytest
 from PIL import Image
 
@@ -143,12 +144,13 @@ def test_send_keeps_a_bad_image_message_in_the_box_and_says_why(tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")
     request = type("R", (), {"headers": {"accept-language": "en"}, "session_hash": "s"})()
-    box, history, kept = TurnHandlers(Runs()).send({"text": "look", "files": [str(bad)]}, [], {},
-                                                   request)
+    box, history, kept, said = TurnHandlers(Runs()).send({"text": "look", "files": [str(bad)]},
+                                                         [], {}, request)
     assert box["__type__"] == "update" and "value" not in box  # the message stays in the box
-    assert "notes.png is not an image this chat takes" in history[-1]["content"]
+    assert history == gr.skip() and kept == gr.skip()  # the chat too
+    assert "notes.png is not an image this chat takes" in said
     good = saved(tmp_path, "ok.png")
-    box, history, kept = TurnHandlers(Runs()).send({"text": "", "files": [good]}, [], {}, request)
+    box, history, kept, _ = TurnHandlers(Runs()).send({"text": "", "files": [good]}, [], {}, request)
     assert box == "" and history[0]["content"][0]["alt_text"] == "PNG 64×48" and good in kept
 
 

@@ -49,6 +49,7 @@ def attach(page, path):
 
 
 def choose_model(page, name):
+    browser_kit.open_settings(page)
     field = page.locator("#model input")
     field.fill(name)
     field.press("Enter")
@@ -93,18 +94,24 @@ def test_an_image_for_a_text_only_model_is_refused_before_anything_is_sent(
     attach(page, picture)
     before = len(emulator.requests)
     send(page, "What is in this picture?")
-    wait_for_text(page, "#chatbot .mm-error", "MiniMax-M2.5 does not take images on the v2 API, "
-                                              "so nothing was sent")
+    wait_for_text(page, "#input-note", "MiniMax-M2.5 does not take images on the v2 API, "
+                                       "so nothing was sent")
     assert len(emulator.requests) == before
-    # The visitor's message and image are still in the chat, ready for Retry on another model.
-    wait_for_text(page, USER, "What is in this picture?")
-    assert page.locator(f"{USER} img").count() == 1
+    # The visitor's message and image are back in the box, to send again on another model.
+    page.wait_for_selector("#chat-input img", timeout=browser_kit.TIMEOUT)
+    assert page.input_value("#chat-input textarea") == "What is in this picture?"
+    assert page.locator(USER).count() == 0
     assert page.is_enabled("#send")
+    choose_model(page, "MiniMax-M3")
+    page.click("#send")
+    wait_for_reply(page)
+    assert page.locator(f"{USER} img").count() == 1 and len(emulator.requests) == before + 1
     page.context.close()
 
 
 def test_thinking_off_gives_a_reply_without_a_fold(browser, url, emulator):
     page = open_page(browser, url, locale="en-US")
+    browser_kit.open_settings(page)
     assert page.locator("#thinking").is_visible()  # M3, the default, can turn it off
     page.locator("#thinking label", has_text="Off").click()
     send(page, "Hello")

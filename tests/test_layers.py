@@ -18,7 +18,7 @@ UI_RULES = {
     "protect": {"text"},
     "chat": {"protect", "text"},
     "conversations": {"chat", "browser", "protect", "text"},
-    "panels": {"chat", "protect", "text"},
+    "panels": {"browser", "chat", "protect", "text"},
 }
 HTTP_EDGE = "server"  # the one ui package that may speak HTTP
 

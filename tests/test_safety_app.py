@@ -120,6 +120,7 @@ def test_a_login_guards_every_route_and_the_chat_works_after_it(emulator):
 @pytest.mark.parametrize("name, value", [("APP_MAX_MESSAGES_PER_MINUTE", "lots"),
                                          ("APP_MAX_SESSIONS", "0"),
                                          ("APP_AUTH", "no-password"),
+                                         ("APP_ACCOUNT_WINDOW_SECONDS", "0"),
                                          ("APP_TRUST_PROXY", "proxy.example")])
 def test_python_app_py_refuses_a_bad_setting_naming_it(name, value):
     env = {**os.environ, name: value, "MINIMAX_API_KEY": ""}

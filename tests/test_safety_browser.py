@@ -174,6 +174,7 @@ def test_no_key_in_any_page_response_stream_error_or_log(browser, keyed_app, emu
     page.goto(url)
     page.wait_for_selector("#chat-input textarea")
     if page.locator("#user-key").count():  # bring-your-own-key: paste a visitor's key too
+        browser_kit.open_settings(page)
         page.click("#own-key")
         page.fill("#user-key input", VISITOR_KEY)
     emulator.push_fault("error=2049")

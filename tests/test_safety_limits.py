@@ -1,9 +1,11 @@
 """Per-visitor limits (messages, tokens, message and history size) and their settings: checked
 before the backend is called, shown as a note with the seconds to wait, the history kept."""
 import asyncio
+import json
 import logging
 from types import SimpleNamespace
 
+import gradio as gr
 import pytest
 from conftest import WAIT_FOR_CANCEL, FakeService
 
@@ -22,6 +24,7 @@ from ui.protect.guard import (
     client_ip,
 )
 from ui.protect.spending import SlidingWindow, estimate_tokens
+from ui.text.safe_markdown import display
 
 REPLY = [TextDelta("Hi!"), Finish("stop", "Hi!", Usage(40, 10, 0, 50))]
 SETTINGS = ChatSettings(api="v2", model="MiniMax-M2.7", system="", temperature=1.0, top_p=0.95,
@@ -271,12 +274,24 @@ def test_a_malformed_history_is_refused_with_a_message(history):
 
 def test_a_message_over_the_limit_is_kept_whole_and_refused_saying_the_limit():
     service = FakeService(always=REPLY)
-    handlers = ChatHandlers(service, interval=0.0, guard=Guard(GuardConfig(max_message_chars=10)))
-    box, history, _ = TurnHandlers(handlers.runs).send("x" * 20_001, [], None, visitor())
-    assert box == "" and history == [{"role": "user", "content": "x" * 20_001}]  # not cut
-    refused = respond(handlers, history, visitor())
-    assert refused[0] == history[0] and service.requests == []
+    guard = Guard(GuardConfig(max_message_chars=10))
+    handlers = ChatHandlers(service, interval=0.0, guard=guard)
+    turns = TurnHandlers(handlers.runs, guard)
+    box, history, _, said = turns.send("x" * 20_001, [], None, visitor())
+    assert box == gr.skip() and history == gr.skip()  # whole, in the box, out of the chat
+    assert said == "⚠️ The message is too long (at most 10 characters). Shorten it and send again."
+    assert turns.send("<b>" * 3, [], None, visitor())[0] == ""  # 9 as typed, 15 as shown
+    # A script that puts it in the chat anyway is refused before the backend; from the
+    # page, the refused message then goes back into the box.
+    sent = [{"role": "user", "content": "x" * 20_001}]
+    refused = respond(handlers, sent, visitor())
+    assert refused[0] == sent[0] and service.requests == []
     assert "The message is too long (at most 10 characters)" in last_text(refused)
+    history, box, said = turns.take_back(refused, {"text": "", "files": []})
+    assert history == [] and box == {"text": "x" * 20_001, "files": []}
+    assert said == "⚠️ The message is too long (at most 10 characters). Shorten it and send again."
+    respond(handlers, [user(display("<b>" * 3))], visitor())  # counted as typed, not as shown
+    assert len(service.requests) == 1
 
 
 def test_the_page_allows_what_the_server_does(monkeypatch):
@@ -287,11 +302,11 @@ def test_the_page_allows_what_the_server_does(monkeypatch):
         block = next(b for b in demo.blocks.values() if b.elem_id == elem_id)
         if elem_id != "chat-input":
             return block.max_length
-        # The multimodal box: its textarea's maxlength, set by a step that runs on page load,
-        # and the length past which a paste would become a file.
-        [limit] = [int(f["js"].split("box.maxLength = ")[1].split(";")[0])
-                   for f in demo.config["dependencies"] if "box.maxLength" in (f.get("js") or "")]
-        assert block.max_plain_text_length == limit
+        # The multimodal box: the limit its counter counts against, set by a step that runs
+        # on page load; a paste stays text well past it (gradio makes a longer one a file).
+        [limit] = [json.loads(f["js"].split("window.mmLimit = ")[1].rsplit(";", 1)[0])["limit"]
+                   for f in demo.config["dependencies"] if "window.mmLimit" in (f.get("js") or "")]
+        assert block.max_plain_text_length == 10 * limit
         return limit
 
     demo = app.build_demo(guard=Guard(GuardConfig(max_message_chars=123)))

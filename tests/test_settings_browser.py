@@ -10,17 +10,20 @@ browser = browser_kit.browser  # the fixture
 
 
 def choose_model(page, name):
+    browser_kit.open_settings(page)
     page.locator("#model input").click()
     page.get_by_role("option", name=name, exact=True).click()
 
 
+@pytest.mark.parametrize("size", [pytest.param({"width": 1366, "height": 900}, id="desktop"),
+                                  pytest.param({"width": 390, "height": 844}, id="phone")])
 @pytest.mark.parametrize("locale, said", [
     ("en-US", "Now abab6.5s-chat: max tokens changed from 20000 to 8192 (its most)."),
     ("zh-CN", "切换到 abab6.5s-chat：最大输出 token 数由 20000 改为 8192（该模型最多 8192）。"),
 ])
 def test_a_model_change_keeps_the_visitors_values_and_names_what_it_changed(browser, url,
-                                                                             locale, said):
-    page = browser_kit.open_page(browser, url, locale=locale)
+                                                                             locale, said, size):
+    page = browser_kit.open_page(browser, url, locale=locale, viewport=size)
     set_number(page, "temperature", 0.35)
     set_number(page, "top-p", 0.8)
     set_number(page, "max-tokens", 20000)

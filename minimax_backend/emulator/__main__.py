@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="pause between stream events (default 20)")
     parser.add_argument("--faults", default="",
                         help='fault directives for every request, e.g. "error=1002;times=1;key=a"')
+    parser.add_argument("--rpm", type=int, default=0,
+                        help="answer 1002 past this many chat requests per --rpm-window (default: no limit)")
+    parser.add_argument("--rpm-window", type=float, default=60.0,
+                        help="seconds --rpm counts over (default 60, as MiniMax)")
     return parser
 
 
@@ -33,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = EmulatorConfig(host=args.host, port=args.port, api_keys=tuple(args.api_keys),
                                 group_id=args.group_id, interval_ms=args.interval_ms,
-                                faults=args.faults)
+                                faults=args.faults, rpm=args.rpm, rpm_window=args.rpm_window)
     except (ValueError, FaultSyntaxError) as err:
         parser.error(str(err))
 

@@ -148,6 +148,8 @@ async def _chat(state: EmulatorState, api: str, request: Request):
         return _http_fault(out, api, bare)
     if faults.error is not None and not (stream and faults.after):
         return out.refusal(api, _injected_error(api, bare, faults), faults.error, stream)
+    if state.over_rate():  # the account's requests per minute, as MiniMax counts them
+        return out.refusal(api, _error(api, bare, 1002, status_message(1002)), 1002, stream)
     try:
         check_access(api, request.headers, query, state.config.api_keys, state.config.group_id)
         body = parse_body(raw)

@@ -23,6 +23,8 @@ class EmulatorConfig:
     group_id: str = ""
     interval_ms: float = 20.0  # pause between stream events
     faults: str = ""  # directives applied to every request without its own header
+    rpm: int = 0  # chat requests accepted per `rpm_window` seconds, then 1002 as MiniMax; 0: no limit
+    rpm_window: float = 60.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))
@@ -30,6 +32,8 @@ class EmulatorConfig:
             raise ValueError(f"group_id must be digits (got {self.group_id!r})")
         if self.interval_ms < 0:
             raise ValueError(f"interval_ms must not be negative (got {self.interval_ms!r})")
+        if self.rpm < 0 or self.rpm_window <= 0:
+            raise ValueError(f"rpm must be ≥ 0 and rpm_window > 0 (got {self.rpm!r}, {self.rpm_window!r})")
         parse_faults(self.faults)  # fail at construction, not at the first request
 
 
@@ -65,10 +69,26 @@ class EmulatorState:
         self.default_faults = parse_faults(config.faults)
         self.requests: deque[RecordedRequest] = deque(maxlen=RECORDED_REQUESTS)
         self.counter = FaultCounter()
+        self.accepted: deque[float] = deque()  # when chat requests were let through (rpm)
+        self.refused_for_rate = 0  # chat requests answered 1002 by the rpm limit
         self._queue: deque[Faults] = deque()
         self._lock = threading.Lock()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stopping: asyncio.Event | None = None  # set when the server shuts down
+
+    def over_rate(self, now: float | None = None) -> bool:
+        """Count one chat request against `rpm`; True (and not counted) when it is over."""
+        if not self.config.rpm:
+            return False
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            while self.accepted and self.accepted[0] <= now - self.config.rpm_window:
+                self.accepted.popleft()
+            if len(self.accepted) >= self.config.rpm:
+                self.refused_for_rate += 1
+                return True
+            self.accepted.append(now)
+            return False
 
     def push_fault(self, directives: str) -> Faults:
         """Queue directives for the next chat request (one-shot); raise on a bad string."""

@@ -6,12 +6,19 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "a11y.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
 BUSY = "(...args) => { window.mmBusy && window.mmBusy(true); return args; }"
 IDLE = "(...args) => { window.mmBusy && window.mmBusy(false); return args; }"
+# Run after Send's handler with the line under the box: when it says why the message was
+# not sent, the page goes no further (a step that throws ends its chain) and is idle again.
+SENT = ("(refusal) => { if (refusal) { window.mmBusy && window.mmBusy(false); "
+        "throw new Error('not sent'); } return []; }")
+# Run in the page, with the chat, when a copy button of the chat was clicked (static/copy.js).
+# Not on every change of the chat: a step per streamed update made a long reply's page lag.
+COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }"
 
 
 # A front-end step that only waits (before the save that keeps a sent message: see
@@ -34,16 +41,20 @@ def confirm_delete(question_zh: str, question_en: str) -> str:
     return [stored, window.confirm(question)];
 }""" % (json.dumps(question_zh), json.dumps(question_en))  # noqa: UP031 - JS braces
 
+# Run by the own-key events that only need to know whether a key is typed: the Python step
+# gets "typed" or "", never the key (ui/panels/own_key.py).
+KEY_TYPED = "(key) => (typeof key === 'string' && key.trim() ? 'typed' : '')"
 
-def max_chars(selector: str, limit: int) -> str:
-    """Run once the page is up: the text box at `selector` takes at most `limit` characters,
-    as the server allows (gradio's multimodal box has no `max_length` of its own)."""
-    return (f"() => {{ const box = document.querySelector({json.dumps(selector)}); "
-            f"if (box) box.maxLength = {int(limit)}; }}")
+
+def message_limit(limit: int, words: dict[str, dict[str, str]]) -> str:
+    """Run once the page is up: the message box's counter (static/count.js) counts against
+    `limit`, the longest message the server takes, in `words` (per language: `count` and
+    `over`, with {count}, {limit} and {over} in them)."""
+    return f"() => {{ window.mmLimit = {json.dumps({'limit': int(limit), **words}, ensure_ascii=False)}; }}"
 
 
 # Run after an export's handler with the file name and text it returned: the browser saves
-# the file, so the server keeps nothing on disk (ui/conversations/handlers.py `file_name`).
+# the file, so the server keeps nothing on disk (ui/conversations/files.py `file_name`).
 DOWNLOAD = """(name, body) => {
     if (name && body) {
         const type = name.endsWith('.json') ? 'application/json' : 'text/markdown';
@@ -59,9 +70,25 @@ DOWNLOAD = """(name, body) => {
 }"""
 
 
+def toggle_panel(elem_id: str) -> str:
+    """Run by a top-bar button: opens or closes the side panel `elem_id` (layout.js)."""
+    return f"() => {{ window.mmPanel && window.mmPanel({json.dumps(elem_id)}); }}"
+
+
+# Run by the skip link: to the message box, past the panels and the chat's own buttons.
+TO_INPUT = "() => { const box = document.querySelector('#chat-input textarea'); if (box) box.focus(); }"
+
+
+def page_css() -> str:
+    """The page's style: the layout that keeps the message box on a phone's first screen,
+    the panels, touch targets, visible focus, the notes."""
+    return (STATIC / "page.css").read_text(encoding="utf-8")
+
+
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
-    switch for Send and Stop, the chat box's focus on a desktop, and gradio's chat markup
-    mended for screen readers."""
+    switch for Send and Stop, the chat box's focus on a desktop, the side panels, clean
+    copies of the chat, the message box's counter, and gradio's chat markup mended for
+    screen readers."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

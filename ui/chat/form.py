@@ -55,14 +55,17 @@ class SettingsForm:
 
 def reply_event(chat: ChatHandlers, form: SettingsForm, chatbot: Any, raw_replies: Any,
                 region: Any, user_key: Any, user_group: Any,
-                attached: Any = None) -> dict[str, Any]:
+                attached: Any = None, refused: Any = None) -> dict[str, Any]:
     """Event arguments (fn, inputs) streaming `chat.respond` with the page's settings and
-    route; settings or a key that are not valid are explained in the chat instead."""
+    route; settings or a key that are not valid are explained in the chat instead. `refused`:
+    a state naming the typed key's failed test; while set, the key is not used."""
     async def respond(values: Values, request: gr.Request) -> AsyncGenerator[tuple, None]:
         history = values[chatbot]
         try:
             settings = form.read(values)
-            route = Route.of(values[region], values[user_key], values[user_group])
+            key, group = ("", "") if refused is not None and values.get(refused) \
+                else (values[user_key], values[user_group])
+            route = Route.of(values[region], key, group)
         except ValidationError as err:
             for update in chat.refuse(history, err, request):
                 yield update
@@ -74,6 +77,5 @@ def reply_event(chat: ChatHandlers, form: SettingsForm, chatbot: Any, raw_replie
                 yield update
 
     inputs = {chatbot, raw_replies, region, user_key, user_group, *form.components}
-    if attached is not None:  # the session's images (`attachments`)
-        inputs.add(attached)
+    inputs |= {state for state in (attached, refused) if state is not None}  # server state
     return {"fn": respond, "inputs": inputs}

@@ -16,6 +16,8 @@ from minimax_backend import ChatRequest, MiniMaxError, ValidationError
 from minimax_backend.models import PRO, REASONING_INLINE, V2, spec_for
 from minimax_backend.types import THINK_ADAPTIVE, THINK_OFF
 
+from ..protect.account import AccountConfig, AccountGate
+from ..protect.account_line import AccountBusy, AccountLine
 from ..protect.guard import Guard, LimitExceeded, limit_text
 from ..protect.logs import log_finished, log_limited
 from ..protect.spending import Reservation, prompt_tokens, reply_tokens
@@ -24,8 +26,9 @@ from ..text.strings import lang_of, text
 from ..text.valid_text import repaired
 from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
-from .history import check_history, shown_answers, to_messages
+from .history import REFUSED, check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
+from .metered import metered
 from .reply import Reply, error_lines, note
 from .service import ReplyService, Route
 from .settings import ChatSettings
@@ -37,12 +40,13 @@ RawReplies = dict[str, str]  # answer as shown -> raw reply as MiniMax sent it
 
 
 def _settle(held: Reservation, session: str, chat_request: ChatRequest, received: Reply,
-            shown: Reply) -> None:
+            shown: Reply) -> int:
     """Charge what the reply cost (all MiniMax sent, even past what was shown) in place of
-    what was held for it, and write its log line."""
+    what was held for it, and write its log line; the tokens charged."""
     tokens, estimated = reply_tokens(chat_request, received)
     held.settle(tokens)
     log_finished(session, chat_request, shown, tokens, estimated)
+    return tokens
 
 
 def build_request(history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
@@ -77,10 +81,13 @@ class ChatHandlers:
     """The handlers of one app; `service` streams replies, `runs` tracks them for Stop."""
 
     def __init__(self, service: ReplyService, runs: Runs | None = None,
-                 interval: float | None = None, guard: Guard | None = None) -> None:
+                 interval: float | None = None, guard: Guard | None = None,
+                 account: AccountLine | None = None) -> None:
         self.service = service
         self.runs = runs or Runs()
         self.guard = guard or Guard()  # per-visitor limits; the defaults suit a public demo
+        # The host key's rate, all visitors together (limits.py's ACCOUNT_*, read at first use).
+        self.account = account or AccountLine(AccountGate(AccountConfig.from_env))
         base = INTERVAL if interval is None else interval
         self.interval = lambda: page_interval(base, self.runs.streaming())
 
@@ -93,11 +100,12 @@ class ChatHandlers:
 
     def refuse(self, history: Any, err: MiniMaxError, request: gr.Request) -> list[tuple]:
         """The update saying why the reply to the last user message was not asked for
-        (none when there is nothing to answer). Outputs: chatbot, raw replies."""
+        (none when there is nothing to answer): a `REFUSED` note, so a message sent from the
+        box goes back there (`turns.TurnHandlers.take_back`). Outputs: chatbot, raw replies."""
         history, _ = repaired(list(history or []))  # (else the note could not be sent at all)
         if not _awaits_reply(history):
             return []
-        return [(history + [note(error_lines(err, lang_of(request)), "error")], gr.skip())]
+        return [(history + [note(error_lines(err, lang_of(request)), REFUSED)], gr.skip())]
 
     async def respond(self, history: Any, raw_replies: RawReplies | None, settings: ChatSettings,
                       route: Route, request: gr.Request, attached: Attached | None = None,
@@ -111,7 +119,7 @@ class ChatHandlers:
         lang, session = lang_of(request), session_of(request)
         history, invalid = repaired(history)
         if invalid:  # sent back repaired, so that the next message can go
-            yield history + [note([text("invalid_text", lang)], "error")], gr.skip()
+            yield history + [note([text("invalid_text", lang)], REFUSED)], gr.skip()
             return
         raw_replies = raw_replies or {}
         visitor = self.guard.visitor(request)
@@ -126,7 +134,7 @@ class ChatHandlers:
                                     chat_request.max_tokens, demo=demo)
         except LimitExceeded as err:
             log_limited(session, err.what, err.retry_after)
-            yield history + [note([limit_text(err, lang)], "error")], gr.skip()
+            yield history + [note([limit_text(err, lang)], REFUSED)], gr.skip()
             return
         except MiniMaxError as err:
             for update in self.refuse(history, err, request):
@@ -141,14 +149,25 @@ class ChatHandlers:
         reply = Reply(inline_thinking=inline,
                       budget_capped=capped, host_key=not route.api_key)
 
+        prompt = prompt_tokens(chat_request)
+
         def charge(received: Reply, shown: Reply) -> None:
-            _settle(held, session, chat_request, received, shown)
+            tokens = _settle(held, session, chat_request, received, shown)
+            if host_key:
+                self.account.gate.spend(tokens - prompt)  # the prompt was counted at its turn
 
         with self.runs.open(session, history, reply, charge) as life:
             failure: Exception | None = None
             try:
-                events = self.service.stream(chat_request, route, life.cancel)
-                async with aclosing(coalesce(events, self.interval)) as batches:
+                if host_key:  # the host's account: wait for a turn, retried on its rate refusals
+                    source = metered(self.account, visitor[-1], prompt,
+                                     self.account.gate.max_wait,
+                                     lambda cancel: self.service.stream(chat_request, route, cancel),
+                                     life, self.interval)
+                else:
+                    source = coalesce(self.service.stream(chat_request, route, life.cancel),
+                                      self.interval)
+                async with aclosing(source) as batches:
                     async for batch in batches:
                         if not life.streaming:
                             break
@@ -156,8 +175,10 @@ class ChatHandlers:
                             reply.apply(event)
                         life.show()
                         yield history + reply.messages(lang), gr.skip()
-            except MiniMaxError as err:
+            except (MiniMaxError, AccountBusy) as err:
                 failure = err
+                if isinstance(err, AccountBusy):
+                    log_limited(session, "account", err.max_wait)
             except Exception as err:  # a bug here must not cost the visitor the chat
                 log.exception("reply failed")
                 failure = err

@@ -27,7 +27,11 @@ _NOTE_START = f'<div class="{NOTE_CLASS}'
 
 PENDING = "pending"  # the kind of the note shown until a reply's first token
 IMAGES = "images"  # the kind of the note naming a user turn's images once they are gone
+# The kind of the note saying why a message was not sent at all (a limit, a setting): the
+# message then goes back into the box (`turns.TurnHandlers.take_back`).
+REFUSED = "refused"
 _IMAGES_NOTE = re.compile(rf'^{_NOTE_START} mm-{IMAGES}">🖼 (.*?)(<br>|</div>)', re.DOTALL)
+_NOTE_BODY = re.compile(rf'^{_NOTE_START} mm-\w+">(.*)</div>$', re.DOTALL)
 
 
 def is_note(content: str) -> bool:
@@ -38,6 +42,17 @@ def is_note(content: str) -> bool:
 def is_pending(content: str) -> bool:
     """True for the "waiting for MiniMax" note: it says nothing once the page is reloaded."""
     return content.startswith(f"{_NOTE_START} mm-{PENDING}\"")
+
+
+def is_refusal(content: str) -> bool:
+    """True for the note of a message refused before anything was asked of MiniMax."""
+    return content.startswith(f"{_NOTE_START} mm-{REFUSED}\"")
+
+
+def note_lines(content: str) -> list[str]:
+    """The plain-text lines of a note (none for any other text)."""
+    found = _NOTE_BODY.match(content)
+    return [html.unescape(line) for line in found.group(1).split("<br>")] if found else []
 
 
 def images_note(described: list[str], lang: str) -> dict:
@@ -174,6 +189,7 @@ def check_history(history: Any, config: GuardConfig) -> None:
         content = item_text(item)
         size += len(content)
         if item["role"] == "user":
+            content = original(content)  # as typed: the box counts it so
             turns += item["role"] != previous
             if len(content) > config.max_message_chars:
                 raise too_big("message_chars", config.max_message_chars)

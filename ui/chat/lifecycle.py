@@ -148,6 +148,14 @@ class Lifecycle:
     def cancel(self) -> CancelToken:
         return self.run.cancel
 
+    def renew_cancel(self) -> CancelToken:
+        """A fresh token for another attempt at the reply; the last one is cancelled. Stop
+        cancels whichever is current: it sets the state first, so a caller that checks
+        `streaming` after this call misses no Stop."""
+        old, self.run.cancel = self.run.cancel, CancelToken()
+        old.cancel()
+        return self.run.cancel
+
     @property
     def streaming(self) -> bool:
         """False once Stop, New chat or a newer reply ended it."""

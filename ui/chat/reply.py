@@ -25,6 +25,7 @@ from minimax_backend import (
     Usage,
 )
 
+from ..protect.account_line import AccountBusy
 from ..protect.logs import redact_known
 from ..text.advice import advice
 from ..text.safe_markdown import display
@@ -48,6 +49,8 @@ HOST_SIDE = (AuthenticationError, QuotaError, ResponseFormatError, APIConnection
 def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[str]:
     """What to tell the visitor about a failure: the action to take, then MiniMax's reference.
     `host_key`: the request used the app's own key, not one the visitor pasted."""
+    if isinstance(err, AccountBusy):
+        return ["⚠️ " + text("account_busy", lang, seconds=err.max_wait)]
     if not isinstance(err, MiniMaxError):
         return ["⚠️ " + text("unexpected", lang)]
     lines = ["⚠️ " + advice(err, lang)]
@@ -59,6 +62,14 @@ def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[s
     if err.reference():
         lines.append(redact_known(err.reference()))
     return lines
+
+
+@dataclass(frozen=True)
+class AccountWait:
+    """The reply waits for a slot on the host's MiniMax account, about `seconds` more (0: its
+    turn came). Made by `metered`, not by the backend."""
+
+    seconds: float
 
 
 @dataclass
@@ -81,6 +92,7 @@ class Reply:
     error: BaseException | None = None
     budget_capped: bool = False  # max tokens lowered to what the visitor's budget has left
     retrying: Retrying | None = None  # the client's wait before its next attempt, if any
+    account_wait: float | None = None  # seconds left waiting for the host's account, if any
     host_key: bool = False  # sent with the app's own key (see `error_lines`)
 
     def __post_init__(self) -> None:
@@ -105,6 +117,8 @@ class Reply:
             self.usage = event.usage or self.usage
         elif isinstance(event, Retrying):
             self.retrying = event
+        elif isinstance(event, AccountWait):
+            self.account_wait = event.seconds or None
 
     def end(self, *, stopped: bool = False, error: BaseException | None = None) -> None:
         """The stream is over: finished, stopped by the visitor, or failed."""
@@ -148,6 +162,8 @@ class Reply:
         return shown
 
     def _waiting(self, lang: str) -> str:
+        if self.retrying is None and self.account_wait:
+            return text("account_wait", lang, seconds=max(1, round(self.account_wait)))
         if self.retrying is None:
             return text("waiting", lang)
         err = self.retrying.error

@@ -19,7 +19,7 @@ from ..text.strings import lang_of, text
 from . import export
 from .export import FormatError
 from .store import bound, default_settings, find, new_conversation, now, title_of
-from .transcript import history_to_messages, messages_to_history
+from .transcript import history_to_messages, marked_cut, messages_to_history
 
 
 def unchanged() -> tuple:
@@ -77,12 +77,15 @@ def open_conversation(store: dict, conversation: dict, lang: str) -> tuple:
 
 
 def keep_current(store: dict, history: Any, raw: Any, settings: ChatSettings | None,
-                 lang: str, into: Any = None) -> dict:
+                 lang: str, into: Any = None, mid_reply: bool = False) -> dict:
     """Put the chat on screen and its settings into the current conversation, or into
     the conversation `into` while it is still stored. Settings that are not valid (None)
-    leave the conversation's own."""
+    leave the conversation's own. `mid_reply`: the last reply still streams, so it is kept
+    marked as cut (`transcript.marked_cut`) until the save after it."""
     try:
         messages = history_to_messages(history, raw if isinstance(raw, dict) else {})
+        if mid_reply:
+            messages = marked_cut(messages, lang)
     except ValueError:  # a malformed history: keep what was stored
         messages = None
     conversation = (isinstance(into, str) and find(store, into)) or find(store, store["current"])

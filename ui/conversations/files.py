@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-import time
+import unicodedata
 from typing import Any
 
 import gradio as gr
@@ -94,7 +94,24 @@ class FileHandlers:
 
 # An export is sent to the page, which saves it as a file (ui/browser/scripts.py DOWNLOAD):
 # the server writes nothing, so a public link cannot be made to fill its disk with exports.
+# A name is the chat's title, safe on every system: no character Windows refuses (the widest
+# set), no control or format character (a right-to-left mark could disguise the suffix), no
+# name Windows keeps for a device, no leading or trailing dot or space, and short enough in
+# UTF-8 for any file system (255 bytes) with room for the browser's " (1)".
+_UNSAFE = re.compile(r'[<>:"/\\|?*]')
+_DEVICE = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+MAX_NAME_BYTES = 150
+FALLBACK_NAME = "minimax-chat"
+
+
 def file_name(title: str, suffix: str) -> str:
-    """minimax-chat-<the title: letters, digits and CJK kept, the rest as dashes>-<time>."""
-    kept = re.sub(r"[^\w\u3400-\u9fff]+", "-", title, flags=re.UNICODE).strip("-_")[:40].rstrip("-_")
-    return "-".join(filter(None, ("minimax-chat", kept, time.strftime("%Y%m%d-%H%M%S")))) + suffix
+    """The file an export is saved as: `title` made safe (see above), then `suffix`."""
+    kept = "".join(" " if _UNSAFE.match(c) or unicodedata.category(c)[0] in "CZ" else c
+                   for c in title)
+    name = " ".join(kept.split())
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        name = name[:-1]
+    name = name.strip(" .")
+    if _DEVICE.fullmatch(name):
+        name += "_"
+    return (name or FALLBACK_NAME) + suffix

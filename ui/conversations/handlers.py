@@ -8,6 +8,9 @@ from typing import Any
 
 import gradio as gr
 
+from minimax_backend import ValidationError
+
+from ..chat.history import is_refusal, item_text
 from ..chat.settings import FIELDS, ChatSettings
 from ..text.strings import lang_of, text
 from . import export
@@ -25,6 +28,16 @@ from .store import bound, default_settings, find, new_conversation, parse_store
 LEFT = "-"  # `sent_in` once New chat has left the conversation a reply was streaming into
 
 
+def _refused(history: Any) -> bool:
+    """True when the chat ends with a refused message, on its way back into the box
+    (`ui.chat.turns.TurnHandlers.take_back`): it is not to be stored."""
+    last = history[-1] if isinstance(history, list) and history else None
+    try:
+        return isinstance(last, dict) and is_refusal(item_text(last))
+    except ValidationError:
+        return False
+
+
 class ConversationHandlers:
     """Gradio handlers over the browser store. `runs.busy(session)` is True while a reply
     streams: switching away then would mix two conversations."""
@@ -33,12 +46,12 @@ class ConversationHandlers:
         self.runs = runs
 
     def _store(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
-               lang: str, into: Any = None) -> tuple:
+               lang: str, into: Any = None, mid_reply: bool = False) -> tuple:
         """`keep_current` on the store the browser sent; outputs store, list (skipped when
         no title changed)."""
         store = parse_store(stored)
         shown = listed(store, lang)
-        store = keep_current(store, history, raw, settings, lang, into=into)
+        store = keep_current(store, history, raw, settings, lang, into=into, mid_reply=mid_reply)
         return store, list_update(store, lang, shown)
 
     def restore(self, stored: Any, request: gr.Request) -> tuple:
@@ -59,12 +72,14 @@ class ConversationHandlers:
 
     def save_sent(self, stored: Any, sent_in: Any, history: Any, raw: Any,
                   settings: ChatSettings | None, request: gr.Request) -> tuple:
-        """Store the chat a moment after a message was sent, so a reload mid-reply keeps it.
-        Outputs: store, list, and the conversation the reply belongs to. Nothing once New
-        chat has left the chat (it kept it already)."""
-        if not history or sent_in == LEFT:
+        """Store the chat a moment after a message was sent, so a reload mid-reply keeps it,
+        its reply marked as cut until the save after the reply. Outputs: store, list, and the
+        conversation the reply belongs to. Nothing once New chat has left the chat (it kept
+        it already)."""
+        if not history or sent_in == LEFT or _refused(history):
             return gr.skip(), gr.skip(), gr.skip()
-        store, listing = self.save(stored, history, raw, settings, request)
+        store, listing = self._store(stored, history, raw, settings, lang_of(request),
+                                     mid_reply=True)
         return store, listing, store["current"]
 
     def save_reply(self, stored: Any, sent_in: Any, history: Any, raw: Any,

@@ -12,7 +12,7 @@ from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
 from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
-from .store import browser_store
+from .store import browser_store, find, parse_store
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
@@ -49,29 +49,36 @@ class ConversationPanel:
                                   elem_classes=["mm-note"])
         self.list = gr.Radio([], elem_id="conversations", label=tr("conversations"),
                              show_label=False, container=False)
+        # Rename and Delete act on the open chat: disabled while none is (`_open_chat`).
         with gr.Row():
             self.rename_box = gr.Textbox(elem_id="rename-box", label=tr("rename_box"),
                                          show_label=False, max_length=TITLE_CHARS.default,
-                                         placeholder=tr("rename_box"), container=False, scale=3)
-            self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60)
-        self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop")
+                                         placeholder=tr("rename_box"), container=False, scale=3,
+                                         interactive=False)
+            self.rename = gr.Button(tr("rename"), elem_id="rename", size="sm", scale=1, min_width=60,
+                                    interactive=False)
+        self.delete = gr.Button(tr("delete"), elem_id="delete-chat", size="sm", variant="stop",
+                                interactive=False)
         self.confirmed = gr.Checkbox(False, visible=False, elem_id="delete-confirmed")
         # Which conversation the streaming reply belongs to: "" until the save after sending
         # names it, LEFT once New chat has left it (see `Saves`). Kept in the page.
         self.sent_in = gr.Textbox("", visible=False, elem_id="sent-in")
-        with gr.Accordion(tr("export_import"), open=False, elem_id="export-import"):
-            self.options = gr.CheckboxGroup(
-                [(tr("export_thinking"), "thinking"), (tr("export_usage"), "usage")],
-                value=["thinking"], elem_id="export-options", label=tr("export_options"))
-            with gr.Row():
-                self.export_md = gr.Button(tr("export_md"), elem_id="export-md", size="sm")
-                self.export_json = gr.Button(tr("export_json"), elem_id="export-json", size="sm")
-            # An export's file name and text, for the browser to save (`DOWNLOAD`).
-            self.export_name = gr.Textbox("", visible=False, elem_id="export-name")
-            self.export_body = gr.Textbox("", visible=False, elem_id="export-body")
+        # Export is one click: the file is saved at once, named after the chat.
+        with gr.Row(elem_id="export-import"):
+            self.export_md = gr.Button(tr("export_md"), elem_id="export-md", size="sm", min_width=60)
+            self.export_json = gr.Button(tr("export_json"), elem_id="export-json", size="sm",
+                                         min_width=60)
             self.import_json = gr.UploadButton(tr("import_json"), elem_id="import-json", size="sm",
                                                file_types=[".json"], file_count="single",
-                                               type="filepath")
+                                               type="filepath", min_width=60)
+        with gr.Accordion(tr("export_options"), open=False, elem_id="export-options-panel"):
+            self.options = gr.CheckboxGroup(
+                [(tr("export_thinking"), "thinking"), (tr("export_usage"), "usage")],
+                value=["thinking"], elem_id="export-options", label=tr("export_options"),
+                show_label=False)
+        # An export's file name and text, for the browser to save (`DOWNLOAD`).
+        self.export_name = gr.Textbox("", visible=False, elem_id="export-name")
+        self.export_body = gr.Textbox("", visible=False, elem_id="export-body")
 
     def wire(self, chatbot: gr.Chatbot, raw_replies: gr.State, form: SettingsForm,
              new_chat: gr.Button, demo: gr.Blocks) -> Saves:
@@ -90,6 +97,9 @@ class ConversationPanel:
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **CHECKED)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
+        # The store, not the list, is read: the list's value may reach the server before its
+        # new choices do, and gradio refuses a value it doesn't list.
+        self.list.change(_open_chat, store, [self.rename_box, self.rename, self.delete], **QUICK)
         exported = [self.export_name, self.export_body]
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
                              outputs=exported, **QUICK).success(None, exported, None, js=DOWNLOAD)
@@ -108,3 +118,11 @@ class ConversationPanel:
                      **QUICK},
             after_reply={**form.event(h.save_reply, *sent), "outputs": [store, self.list], **QUICK},
             sent_in=self.sent_in)
+
+
+def _open_chat(stored: Any) -> tuple:
+    """Rename and Delete (and the title box) usable only while a chat is open. Outputs: title
+    box, Rename, Delete."""
+    store = parse_store(stored)
+    usable = gr.update(interactive=find(store, store["current"]) is not None)
+    return usable, usable, usable

@@ -14,6 +14,7 @@ from typing import Any
 from ..chat.attachments import describe, image_blocks, is_ours
 from ..chat.history import (
     NOTE_CLASS,
+    REFUSED,
     images_note,
     is_note,
     is_pending,
@@ -31,7 +32,9 @@ _NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTAL
 
 def _note_lines(content: str) -> dict:
     match = _NOTE.match(content)
-    kind = match.group(1) if match and match.group(1) in export.NOTE_KINDS else "info"
+    kind = match.group(1) if match else "info"
+    # A refusal left in the chat (one of a Retry or an edit) is kept as the error it says.
+    kind = "error" if kind == REFUSED else kind if kind in export.NOTE_KINDS else "info"
     body = match.group(2) if match else re.sub(r"<[^>]+>", "", content)
     return {"kind": kind, "lines": [html.unescape(line) for line in body.split("<br>")]}
 
@@ -77,6 +80,18 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
         if isinstance(raw, str) and raw != message["content"]:
             message["raw"] = raw
     return messages
+
+
+def marked_cut(messages: list[dict], lang: str) -> list[dict]:
+    """`messages` saved while their last reply still streams, that reply marked as cut: kept
+    so, it is what a reload, a closed tab or a lost connection leaves (the save after the
+    reply replaces it). A reply that ended has its note (usage, stopped, error) already."""
+    if not messages or (messages[-1]["role"] == "assistant" and "note" in messages[-1]):
+        return messages
+    cut = {"kind": "error", "lines": [text("cut_by_reload", lang)]}
+    if messages[-1]["role"] == "user":  # not a word of the reply yet
+        return [*messages, {"role": "assistant", "content": "", "note": cut}]
+    return [*messages[:-1], {**messages[-1], "note": cut}]
 
 
 def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], dict]:

@@ -26,7 +26,7 @@ from .controls import (
     page_load,
     reset_defaults,
 )
-from .own_key import check_key, key_panel
+from .own_key import key_panel, wire_key_panel
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 
@@ -74,16 +74,18 @@ class SettingsPanel:
                 info=tr("thinking_info"), visible=spec.thinking_switch)
             self.reset = gr.Button(tr("reset"), elem_id="reset", size="sm")
         with gr.Accordion(tr("own_key_title"), open=False, elem_id="own-key"):
-            self.user_key, self.user_group, self.test_key, self.key_status = key_panel()
+            self.own_key = key_panel()
+        self.user_key, self.user_group = self.own_key.key, self.own_key.group
         self.form = SettingsForm(api=self.api, model=self.model, system=self.system,
                                  temperature=self.temperature, top_p=self.top_p,
                                  max_tokens=self.max_tokens, bot_name=self.bot_name,
                                  user_name=self.user_name, thinking=self.thinking)
 
     def wire(self, service: ReplyService, guard: Guard, banner: gr.Markdown,
-             demo: gr.Blocks) -> None:
-        """Connect the panel's own events: an API or model change, the key test, reset, and
-        on load the `banner` (offline, misconfigured) and the host's region."""
+             demo: gr.Blocks, route: gr.Markdown) -> None:
+        """Connect the panel's own events: an API or model change, the own key's (its test,
+        Forget, and the `route` line naming the key that answers), reset, and on load the
+        `banner` (offline, misconfigured) and the host's region."""
         # `input`, not `change`: restoring a conversation sets these without resetting the rest.
         sampling = [self.temperature, self.top_p, self.max_tokens]
         self.api.input(on_api_change, self.api, [self.model, self.bot_name, self.user_name],
@@ -95,11 +97,7 @@ class SettingsPanel:
         self.model.change(model_facts, [self.model, self.thinking],
                           [self.thinking, self.model_note], **QUICK)
 
-        def test(key: str, group: str, where: str, api: str, name: str, request: gr.Request) -> str:
-            return check_key(service, key, group, where, api, name, request, guard)
-
-        self.test_key.click(test, [self.user_key, self.user_group, self.region, self.api,
-                                   self.model], self.key_status, **QUICK)
+        wire_key_panel(self.own_key, route, service, guard, self.region, self.api, self.model, demo)
         self.reset.click(reset_defaults, self.model,
                          [self.system, *sampling, self.bot_name, self.user_name], **QUICK)
 

@@ -8,7 +8,6 @@ the environment once (`GuardConfig.from_env`), and a bad value names its variabl
 """
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -16,9 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from limits.storage import Storage
+
 from minimax_backend import ValidationError
 
 from ..text.advice import refusal, refused
+from . import shared
+from .ledger import Ledger, LimitExceeded, Window, ledger_for
 from .limits import (
     DEMO_MESSAGES_PER_MINUTE,
     HISTORY_CHARS,
@@ -29,7 +32,7 @@ from .limits import (
     SESSIONS,
     TOKENS_PER_HOUR,
 )
-from .spending import Reservation, SlidingWindow
+from .spending import Reservation
 
 # What a public demo allows one visitor by default, by variable (the ranges: `limits.py`).
 DEFAULTS = {limit.variable: limit.default for limit in LIMITS if limit.variable}
@@ -59,15 +62,6 @@ class GuardConfig:
             max_history_turns=HISTORY_TURNS.read(env))
 
 
-class LimitExceeded(Exception):
-    """The visitor is over a limit; `retry_after` in whole seconds, `what` names the limit."""
-
-    def __init__(self, what: str, retry_after: float, limit: int) -> None:
-        super().__init__(f"{what} limit {limit} reached; retry in {retry_after:.0f} s")
-        self.what, self.limit = what, limit
-        self.retry_after = max(1, math.ceil(retry_after))
-
-
 def client_ip(request: Any) -> str:
     """The visitor's address as the request carries it. Behind a proxy, the HTTP edge has put
     the visitor's address there by APP_TRUST_PROXY's rule (ui/server/forwarded.py); no
@@ -77,27 +71,41 @@ def client_ip(request: Any) -> str:
 
 
 class Guard:
-    """Checks and records each visitor's messages and tokens."""
+    """Checks and records each visitor's messages and tokens, in this process or, with
+    APP_REDIS_URL, in the Redis every replica shares (`ledger.py`)."""
 
     def __init__(self, config: GuardConfig | Callable[[], GuardConfig] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        """`config` may be a loader (e.g. `GuardConfig.from_env`), called at first use."""
+                 clock: Callable[[], float] = time.monotonic,
+                 storage: Callable[[], Storage] = shared.storage) -> None:
+        """`config` may be a loader (e.g. `GuardConfig.from_env`), called at first use, and
+        so is `storage`; `clock` is for counts in memory (Redis keeps its own time)."""
         self._load = config if callable(config) else (lambda: config or GuardConfig())
-        self._clock = clock
+        self._clock, self._storage = clock, storage
         self._lock = threading.Lock()
-        self._admit_lock = threading.Lock()  # check and count as one step
         self._config: GuardConfig | None = None
+        self._ledger: Ledger | None = None
 
     @property
     def config(self) -> GuardConfig:
         with self._lock:
             if self._config is None:
-                self._config = self._load()
-                self.messages = SlidingWindow(self._config.messages_per_minute, 60.0, self._clock)
-                self.demo_messages = SlidingWindow(self._config.demo_messages_per_minute, 60.0,
-                                                   self._clock)
-                self.tokens = SlidingWindow(self._config.tokens_per_hour, 3600.0, self._clock)
+                config = self._load()
+                self._ledger = ledger_for(self._storage(), config.messages_per_minute,
+                                          config.demo_messages_per_minute,
+                                          config.tokens_per_hour, self._clock)
+                self._config = config
             return self._config
+
+    @property
+    def ledger(self) -> Ledger:
+        _ = self.config
+        assert self._ledger is not None
+        return self._ledger
+
+    @property
+    def tokens(self) -> Window:
+        """The token budget's counts (what a visitor has left, when more fits)."""
+        return self.ledger.tokens
 
     def visitor(self, request: Any) -> tuple[str, ...]:
         """The keys one visitor is counted under: session and client IP."""
@@ -110,25 +118,9 @@ class Guard:
         (the tokens a request on the host's key sends) the token budget must have room for
         it and some reply: the reply's share, up to `reply`, is held until `settle`, so
         replies streaming at once cannot together overrun the budget. A `demo` message (an
-        offline emulator reply) counts against the demo's own, higher rate."""
-        _ = self.config
-        messages = self.demo_messages if demo else self.messages
-        with self._admit_lock:
-            wait = max(messages.retry_after(key, 1) for key in keys)
-            if wait:  # the longest wait: a retry must fit under both the session and the address
-                raise LimitExceeded("messages", wait, messages.limit)
-            reservation = Reservation()
-            if prompt is not None and self.tokens.limit:
-                room = min(self.tokens.left(key) or 0 for key in keys) - prompt  # an int: limit is set
-                if room < 1:
-                    wait = max(self.tokens.retry_after(key, prompt + 1) for key in keys)
-                    raise LimitExceeded("tokens", wait or self.tokens.window, self.tokens.limit)
-                share = min(reply, room)
-                entries = tuple(self.tokens.add(key, prompt + share) for key in keys)
-                reservation = Reservation(self.tokens, entries, share)
-            for key in keys:
-                messages.add(key, 1)
-            return reservation
+        offline emulator reply) counts against the demo's own, higher rate. With the counts
+        in Redis and Redis unreachable, it raises CountsUnavailable (a LimitExceeded)."""
+        return self.ledger.admit(keys, prompt, reply, demo)
 
 
 def limit_text(err: LimitExceeded, lang: str) -> str:

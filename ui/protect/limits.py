@@ -73,5 +73,23 @@ TITLE_CHARS = Limit(None, 120, 120, 120, "a conversation's title (the rename box
 IMPORT_BYTES = Limit(None, 2_000_000, 2_000_000, 2_000_000,
                      "an imported file (import; the upload cap is app.py's MAX_FILE_SIZE)")
 
+# The host's MiniMax account, all visitors together (ui/protect/account.py). MiniMax's own
+# limits per key: mainland free tier 20 RPM / 1M TPM, paid 500 RPM / 20M TPM (M2.x; M3: 200 RPM
+# / 10M TPM). Off by default: the app cannot know the key's tier, a low guess would slow a paid
+# account 25-fold, and MiniMax's own refusal (1002/1039) still pauses the whole app.
+ACCOUNT_REQUESTS = Limit("APP_ACCOUNT_REQUESTS_PER_MINUTE", 0, 0, None,
+                         "requests the app sends on the host's key per window, all visitors "
+                         "together; replies past it wait their turn (the account line)")
+ACCOUNT_TOKENS = Limit("APP_ACCOUNT_TOKENS_PER_MINUTE", 0, 0, None,
+                       "tokens (prompt and reply) the app spends on the host's key per window, "
+                       "all visitors together (the account line)")
+ACCOUNT_WINDOW = Limit("APP_ACCOUNT_WINDOW_SECONDS", 60, 1, 3600,
+                       "the span the account's requests and tokens are counted over (MiniMax "
+                       "counts per minute; tests shorten it)")
+ACCOUNT_MAX_WAIT = Limit("APP_ACCOUNT_MAX_WAIT_SECONDS", 120, 1, 3600,
+                         "how long a reply waits for the host's account before the visitor is "
+                         "told to send again later")
+
 LIMITS = (MESSAGES_PER_MINUTE, DEMO_MESSAGES_PER_MINUTE, TOKENS_PER_HOUR, MESSAGE_CHARS, HISTORY_CHARS, HISTORY_TURNS,
-          SESSIONS, SYSTEM_CHARS, TITLE_CHARS, IMPORT_BYTES)
+          SESSIONS, SYSTEM_CHARS, TITLE_CHARS, IMPORT_BYTES, ACCOUNT_REQUESTS, ACCOUNT_TOKENS,
+          ACCOUNT_WINDOW, ACCOUNT_MAX_WAIT)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from limits.storage import MemoryStorage, Storage, storage_from_string
 
 REDIS_URL = "APP_REDIS_URL"
+REDIS_TIMEOUT_S = 2.0
 
 
 @lru_cache(maxsize=1)
@@ -21,6 +22,8 @@ def storage() -> Storage:
     url = os.environ.get(REDIS_URL, "").strip()
     if not url:
         return MemoryStorage()
-    found = storage_from_string(url)
+    # Bounded waits: an unreachable Redis must refuse a message within seconds, not hang it.
+    found = storage_from_string(url, socket_timeout=REDIS_TIMEOUT_S,
+                                socket_connect_timeout=REDIS_TIMEOUT_S)
     assert isinstance(found, Storage), f"{REDIS_URL} must name a synchronous storage"
     return found

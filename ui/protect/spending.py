@@ -76,9 +76,10 @@ class SlidingWindow:
 
 class Reservation:
     """Tokens held for one reply on the host's key, at most `reply_tokens` for the reply
-    (None: no budget set); `settle` puts the real cost in their place."""
+    (None: no budget set); `settle` puts the real cost in their place, through `window`
+    (a SlidingWindow, or a RedisWindow), in each of its `entries`."""
 
-    def __init__(self, window: SlidingWindow | None = None, entries: tuple = (),
+    def __init__(self, window: Any = None, entries: tuple = (),
                  reply_tokens: int | None = None) -> None:
         self._window, self._entries = window, entries
         self.reply_tokens = reply_tokens

@@ -156,6 +156,11 @@ REFUSALS: dict[str, Words] = {
                    "Try again in {seconds} s; your chat is kept.",
                ZH: "⏳ 已用完本演示每位访客每小时 {limit} 个 token 的额度。请在 {seconds} 秒后重试，"
                    "你的对话已保留。"},
+    "counts_down": {EN: "⏳ The app cannot check its usage limits right now (its shared counter is "
+                        "unreachable), so the message was not sent. Try again in {seconds} s; your "
+                        "chat is kept.",
+                    ZH: "⏳ 暂时无法核对使用限制（共享计数服务无法连接），消息未发送。请在 {seconds} 秒后"
+                        "重试，你的对话已保留。"},
     "message_chars": {EN: "The message is too long (at most {limit} characters). Shorten it and send again.",
                       ZH: "消息太长了（最多 {limit} 个字符），请缩短后重新发送。"},
     "history_chars": {EN: "The conversation is too long (at most {limit} characters). "

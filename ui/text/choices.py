@@ -20,10 +20,11 @@ CONTROLS = {
                             "Off: it answers at once.",
         "mm_thinking_adaptive": "Adaptive",
         "mm_thinking_off": "Off",
-        "mm_images_rule": "🖼 Up to 4 images a message (PNG, JPEG, GIF, WebP; "
-                          "5 MB, 25 megapixels each; larger than 2048 px is scaled down) for models "
-                          "that take them "
-                          "(MiniMax-M3). The saved chat keeps a line naming each image, not the image.",
+        # One line under the message box; the rest on demand.
+        "mm_images_rule": "<details><summary>🖼 Up to 4 images a message, for MiniMax-M3</summary>"
+                          "PNG, JPEG, GIF or WebP; 5 MB and 25 megapixels each; larger than "
+                          "2048 px is scaled down. The saved chat keeps a line naming each image, "
+                          "not the image.</details>",
     },
     ZH: {
         "mm_api_mode_info": "应用调用 MiniMax 的哪个接口；可选模型随接口变化。",
@@ -36,9 +37,9 @@ CONTROLS = {
         "mm_thinking_info": "自适应：由模型决定是否先思考（折叠显示）。关闭：直接回答。",
         "mm_thinking_adaptive": "自适应",
         "mm_thinking_off": "关闭",
-        "mm_images_rule": "🖼 每条消息最多 4 张图片（PNG、JPEG、GIF、WebP；每张不超过 5 MB、2500 万像素；"
-                          "超过 2048 像素会被缩小），仅限支持图片的模型（MiniMax-M3）。保存的对话只记录"
-                          "每张图片的说明，不保存图片本身。",
+        "mm_images_rule": "<details><summary>🖼 每条消息最多 4 张图片，仅限 MiniMax-M3</summary>"
+                          "PNG、JPEG、GIF、WebP；每张不超过 5 MB、2500 万像素；超过 2048 像素会被缩小。"
+                          "保存的对话只记录每张图片的说明，不保存图片本身。</details>",
     },
 }
 

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices
+from . import choices, routes
 
 ZH, EN = "zh", "en"
 
@@ -21,10 +21,15 @@ CONTROLS = {
         "mm_subtitle": "Chat with MiniMax's text models. Replies stream in; the model's thinking is folded away.",
         "mm_placeholder": "**Ask anything.** Enter sends, Shift+Enter adds a line.<br>Pick a starter below, or type your own.",
         "mm_input": "Your message",
-        "mm_input_placeholder": "Type a message… (Enter to send, Shift+Enter for a new line)",
+        "mm_input_placeholder": "Type a message…",
         "mm_send": "Send ➤",
         "mm_stop": "⏹ Stop",
         "mm_new_chat": "🧹 New chat",
+        "mm_open_chats": "💬 Chats",
+        "mm_open_settings": "⚙️ Settings",
+        "mm_chats_panel": "Conversations",
+        "mm_settings_panel": "Settings and your own key",
+        "mm_skip_to_input": "Skip to the message box",
         "mm_settings": "⚙️ Settings (apply to the next message)",
         "mm_api_mode": "API",
         "mm_region": "Region",
@@ -51,7 +56,6 @@ CONTROLS = {
         "mm_rename_box": "New title for the open chat",
         "mm_rename": "✏️ Rename",
         "mm_delete": "🗑️ Delete this chat",
-        "mm_export_import": "⇅ Export / import",
         "mm_export_options": "Markdown includes",
         "mm_export_thinking": "Thinking (folded)",
         "mm_export_usage": "Usage and notes",
@@ -71,10 +75,15 @@ CONTROLS = {
         "mm_subtitle": "与 MiniMax 文本模型对话。回复实时显示，模型的思考过程会自动折叠。",
         "mm_placeholder": "**有问题尽管问。** 按 Enter 发送，Shift+Enter 换行。<br>可以点下面的示例，也可以直接输入。",
         "mm_input": "你的消息",
-        "mm_input_placeholder": "输入消息…（Enter 发送，Shift+Enter 换行）",
+        "mm_input_placeholder": "输入消息…",
         "mm_send": "发送 ➤",
         "mm_stop": "⏹ 停止",
         "mm_new_chat": "🧹 新对话",
+        "mm_open_chats": "💬 对话",
+        "mm_open_settings": "⚙️ 设置",
+        "mm_chats_panel": "对话列表",
+        "mm_settings_panel": "设置和自己的 Key",
+        "mm_skip_to_input": "跳到输入框",
         "mm_settings": "⚙️ 设置（对下一条消息生效）",
         "mm_api_mode": "接口",
         "mm_region": "区域",
@@ -101,7 +110,6 @@ CONTROLS = {
         "mm_rename_box": "给当前对话起个新标题",
         "mm_rename": "✏️ 重命名",
         "mm_delete": "🗑️ 删除当前对话",
-        "mm_export_import": "⇅ 导出 / 导入",
         "mm_export_options": "Markdown 中包含",
         "mm_export_thinking": "思考过程（折叠）",
         "mm_export_usage": "用量和提示",
@@ -122,8 +130,9 @@ CONTROLS = {
         "common.download_all": "全部下载",
     },
 }
-for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking and images
+for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images and keys
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
+    CONTROLS[_lang].update(routes.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
 
@@ -143,6 +152,11 @@ MESSAGES = {
     "waiting": {ZH: "⏳ 正在等待 MiniMax 回复…", EN: "⏳ Waiting for MiniMax…"},
     "retrying": {ZH: "⏳ MiniMax 暂时没有响应（{reason}），{seconds} 秒后自动重试（第 {attempt}/{retries} 次）…",
                  EN: "⏳ MiniMax did not answer ({reason}); retrying in {seconds} s (retry {attempt} of {retries})…"},
+    "account_wait": {ZH: "⏳ 正在等待本站 MiniMax 账户空出名额，约 {seconds} 秒…",
+                     EN: "⏳ Waiting for a free slot on the host's MiniMax account, about {seconds} s…"},
+    "account_busy": {ZH: "本站的 MiniMax 账户太忙：等了 {seconds} 秒仍没有空出名额。你的消息还在，请过一分钟再发送（↻ 重试）。",
+                     EN: "The host's MiniMax account is too busy: no slot came free within {seconds} s. "
+                         "Your message is kept; send it again in a minute (↻ Retry)."},
     "host_side": {ZH: "如果你只是访问这个页面：这需要运行此应用的人来处理，请告诉分享页面给你的人。",
                   EN: "If you are only visiting this page: this needs the person who runs the app; "
                       "tell whoever shared it with you."},
@@ -157,6 +171,9 @@ MESSAGES = {
     "empty": {ZH: "模型没有返回任何内容，请重试或换个说法。",
               EN: "The model returned nothing. Try again or rephrase."},
     "cut_off": {ZH: "回复意外中断，请重试。", EN: "The reply ended unexpectedly. Try again."},
+    "cut_by_reload": {ZH: "⚠️ 这条回复没有完成：回复途中页面被刷新、关闭或断开了连接。点击“重试”重新生成。",
+                      EN: "⚠️ This reply did not finish: the page was reloaded, closed or lost its "
+                          "connection while it came in. Press Retry to get it again."},
     "unexpected": {ZH: "应用内部出错，请重试；如果一直出现，请新建对话。",
                    EN: "The app hit an internal error. Try again; if it keeps happening, start a new chat."},
     "usage": {ZH: "输入 {prompt} · 输出 {completion} tokens", EN: "prompt {prompt} · completion {completion} tokens"},
@@ -166,18 +183,31 @@ MESSAGES = {
     "speed": {ZH: "{rate:.1f} tokens/秒", EN: "{rate:.1f} tokens/s"},
     "busy": {ZH: "上一条回复还在生成中，请先点击“停止”。",
              EN: "The previous reply is still streaming: press Stop first."},
+    "nothing_to_send": {ZH: "请先输入消息或添加图片。", EN: "Type a message or add an image first."},
+    "count_chars": {ZH: "{count} / {limit} 字", EN: "{count} / {limit} characters"},
+    "count_over": {ZH: "{count} / {limit} 字：多了 {over} 字，删减后才能发送",
+                   EN: "{count} / {limit} characters: {over} too many to send"},
     "invalid_text": {ZH: "⚠️ 对话中有无法识别的字符，已显示为 �。请检查后重新发送消息。",
                      EN: "⚠️ Some characters in this chat were not valid text; they now show as �. "
                          "Check the message and send it again."},
+    # One line for the visitor; what it means, and what a host does about it, on demand.
     "offline": {
-        ZH: "🔌 **离线演示模式**：服务器没有配置 MiniMax API Key，回复来自内置的模拟器，并不是真正的模型回答。"
-            "要连接真实模型，请设置环境变量 `MINIMAX_API_KEY`（部署在 Hugging Face Space 时，在 Settings → "
-            "Variables and secrets 中添加名为 `MINIMAX_API_KEY` 的 Secret），然后重启应用；"
-            "或者在设置下方的“🔑 使用自己的 Key”中粘贴你自己的 Key，只用于你的请求。",
-        EN: "🔌 **Offline demo mode**: no MiniMax API key is configured on the server, so replies come from a "
-            "built-in emulator, not a real model. To connect a real model, set the `MINIMAX_API_KEY` environment "
-            "variable (on a Hugging Face Space: Settings → Variables and secrets → New secret `MINIMAX_API_KEY`) "
-            "and restart the app; or paste your own key under “🔑 Use your own key”, below the settings, for your own requests.",
+        ZH: "<details><summary>🔌 <strong>离线演示模式</strong>：回复是预设的示例，不是真实模型。"
+            "可以在 ⚙️ 设置里用自己的 Key，或请分享页面的人接入。</summary>\n\n"
+            "服务器没有配置 MiniMax API Key，所以由内置的模拟器回答，每条回复都是同一类示例。"
+            "要和真实模型对话，请在 ⚙️ 设置 → “🔑 使用自己的 Key”中粘贴你的 MiniMax Key"
+            "（只用于你在此页面中的请求）；或者告诉分享页面给你的人。\n\n"
+            "**如果你运行这个应用**：设置环境变量 `MINIMAX_API_KEY`（Hugging Face Space："
+            "Settings → Variables and secrets → New secret）后重启；详见 README 的部署说明。\n\n</details>",
+        EN: "<details><summary>🔌 <strong>Offline demo mode</strong>: replies are canned examples, not a real "
+            "model. Bring your own key (⚙️ Settings) or ask whoever shared this page.</summary>\n\n"
+            "This server has no MiniMax API key, so a built-in emulator answers every message with "
+            "the same kind of sample reply. To chat with a real model, paste your own MiniMax key "
+            "under ⚙️ Settings → “🔑 Use your own key” (it is used only for your requests in this "
+            "tab), or tell whoever shared this page with you.\n\n"
+            "**Running this app?** Set the `MINIMAX_API_KEY` environment variable (on a Hugging Face "
+            "Space: Settings → Variables and secrets → New secret) and restart it; the README's "
+            "hosting guide has the details.\n\n</details>",
     },
     "misconfigured": {ZH: "⚠️ 服务器配置有误：{advice}", EN: "⚠️ The server is misconfigured: {advice}"},
     "untitled": {ZH: "新对话", EN: "New chat"},
@@ -207,6 +237,7 @@ MESSAGES = {
 }
 
 MESSAGES.update(choices.MESSAGES)
+MESSAGES.update(routes.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},

@@ -1,0 +1,1 @@
+"""The app as several processes behind a load balancer: `python deploy/run.py`."""

@@ -1,0 +1,157 @@
+"""The line of replies waiting for the host's account, served round-robin among visitors.
+
+Within one process, replies that may not go yet wait here, in turn by visitor: each visitor's
+first waiting reply, then each one's second, and so on, so one visitor's many tabs or scripted
+requests cannot take every slot. Only the line's head asks the shared count (`AccountGate`),
+for itself and as many after it as the count lets go at once, so a crowd under the limit goes
+in one step, and no reply shows a waiting note unless the count said wait. Across replicas that
+count is what is shared, each process keeping its own fair order.
+
+A visitor is their address (the guard's `ip:` key): tabs are sessions, so a session key would
+let a tab farm take turn after turn; visitors behind one NAT share a turn.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+POLL = 2.0  # seconds between a waiting reply's looks at the line (and its note's refresh)
+BATCH = 64  # replies the head may let go at once (the app streams at most 64 at a time)
+
+
+class Gate(Protocol):
+    """What the line needs of the account's count (`AccountGate`, or a test's fake)."""
+
+    def take(self, tokens: int = 0) -> float: ...
+
+    def slot_seconds(self) -> float: ...
+
+    def back_off(self, err: Any) -> float: ...
+
+    def spend(self, tokens: int) -> None: ...
+
+    @property
+    def max_wait(self) -> float: ...
+
+
+class AccountBusy(Exception):
+    """No slot on the host's account comes within the wait allowed (`max_wait` seconds)."""
+
+    def __init__(self, max_wait: float) -> None:
+        super().__init__(f"no free slot on the host's account within {max_wait:.0f} s")
+        self.max_wait = max(1, math.ceil(max_wait))
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One reply waiting in the line."""
+
+    visitor: str
+    tokens: int
+    woken: asyncio.Event = field(default_factory=asyncio.Event)
+    granted: bool = False  # the gate has counted it: it goes
+
+
+class AccountLine:
+    """Waiting replies, per visitor, served round-robin when the gate has room."""
+
+    def __init__(self, gate: Gate, clock: Callable[[], float] = time.monotonic,
+                 poll: float = POLL) -> None:
+        self.gate, self.clock, self._poll = gate, clock, poll
+        self._visitors: OrderedDict[str, deque[Ticket]] = OrderedDict()  # the rotation
+        self._blocked = 0.0  # the wait the gate last gave the head; 0 while replies go
+
+    def order(self) -> list[Ticket]:
+        """Who goes next, in order: every visitor's first, then every visitor's second …"""
+        queues = list(self._visitors.values())
+        depth = max((len(queue) for queue in queues), default=0)
+        return [queue[i] for i in range(depth) for queue in queues if i < len(queue)]
+
+    def waiting(self) -> int:
+        return sum(len(queue) for queue in self._visitors.values())
+
+    def join(self, visitor: str, tokens: int = 0, first: bool = False) -> Ticket:
+        """A place in the line; `first`: before everyone (a reply MiniMax refused for the
+        account's rate had its turn already)."""
+        ticket = Ticket(visitor, tokens)
+        queue = self._visitors.setdefault(visitor, deque())
+        if first:
+            queue.appendleft(ticket)
+            self._visitors.move_to_end(visitor, last=False)
+        else:
+            queue.append(ticket)
+        return ticket
+
+    def leave(self, ticket: Ticket, served: bool = False) -> None:
+        """Out of the line; a served visitor goes to the back of the rotation."""
+        queue = self._visitors.get(ticket.visitor)
+        if queue is None or ticket not in queue:
+            return
+        queue.remove(ticket)
+        if not queue:
+            del self._visitors[ticket.visitor]
+        elif served:
+            self._visitors.move_to_end(ticket.visitor)
+        head = next((t for t in self.order() if not t.granted), None)
+        if head is not None:
+            head.woken.set()
+
+    async def turn(self, visitor: str, tokens: int = 0, since: float | None = None,
+                   max_wait: float | None = None, first: bool = False) -> AsyncIterator[float]:
+        """Wait for a slot: yields the estimated seconds left while the gate says wait, and
+        ends once it has counted this request. Raises AccountBusy once `max_wait` seconds
+        have passed `since` (this line's clock; default: now)."""
+        deadline = None if max_wait is None else (self.clock() if since is None else since) + max_wait
+        ticket = self.join(visitor, tokens, first)
+        try:
+            while not ticket.granted:
+                ticket.woken.clear()  # a wake from here on cuts the next nap short
+                order = [t for t in self.order() if not t.granted]
+                if order[0] is ticket:
+                    wait = await self._grant(order)
+                    if ticket.granted:
+                        return
+                    nap = min(wait, self._poll)
+                else:
+                    wait = self._blocked + order.index(ticket) * self.gate.slot_seconds()
+                    nap = self._poll
+                if deadline is not None:
+                    left = deadline - self.clock()
+                    if left <= 0 or (order[0] is ticket and wait > left):  # the gate says too late
+                        raise AccountBusy(max_wait or 0)
+                    nap = min(nap, left)
+                if self._blocked:  # no note while the line merely moves
+                    yield wait
+                try:
+                    await asyncio.wait_for(ticket.woken.wait(), nap)
+                except TimeoutError:
+                    pass
+        finally:
+            self.leave(ticket, ticket.granted)
+
+    async def _grant(self, order: list[Ticket]) -> float:
+        """The head asks the gate for the next replies in order, as many as it lets go at once
+        (one thread hop for a crowd, not one each); 0, or the wait the gate gave the first one
+        it refused."""
+        batch = order[:BATCH]
+        granted, wait = await asyncio.to_thread(self._take, [t.tokens for t in batch])
+        for ticket in batch[:granted]:
+            ticket.granted = True
+            ticket.woken.set()
+        was_blocked, self._blocked = self._blocked, wait
+        if wait and not was_blocked:  # the line just stopped: everyone says so now
+            for other in order[granted:]:
+                other.woken.set()
+        return wait
+
+    def _take(self, costs: list[int]) -> tuple[int, float]:
+        for done, cost in enumerate(costs):
+            wait = self.gate.take(cost)
+            if wait:
+                return done, wait
+        return len(costs), 0.0
