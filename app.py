@@ -27,6 +27,7 @@ from ui.browser.scripts import (
     page_js,
     toggle_panel,
 )
+from ui.browser.theme import page_theme, theme_css
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
 from ui.chat.line import Line
@@ -258,8 +259,10 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory, and
     128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
     a body timeout and each address's budget (ui/server/middleware.py); no public
-    /monitoring page; installable as an app with the icon in assets/."""
-    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N, "css": page_css(),
+    /monitoring page; installable as an app with the icon in assets/; a theme with AA
+    contrast in light and dark (ui/browser/theme.py)."""
+    return {"share": share, "ssr_mode": False, "run_history": False, "i18n": I18N,
+            "theme": page_theme(), "css": page_css() + theme_css(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -88,6 +88,7 @@ def page_css() -> str:
 def page_js() -> str:
     """The page script: Enter guards for input methods and streaming replies, the busy/idle
     switch for Send and Stop, the chat box's focus on a desktop, the side panels, clean
-    copies of the chat, and the message box's counter."""
+    copies of the chat, the message box's counter, and gradio's chat markup mended for
+    screen readers."""
     parts = [(STATIC / name).read_text(encoding="utf-8").strip() for name in PAGE_SCRIPTS]
     return "() => {\n" + "\n".join(f"({part})();" for part in parts) + "\n}"

@@ -44,7 +44,7 @@ class ConversationPanel:
     def __init__(self, handlers: ConversationHandlers, files: FileHandlers) -> None:
         self.handlers, self.files = handlers, files
         self.store = browser_store()
-        gr.Markdown(f"### {tr('conversations')}")
+        gr.Markdown(f"## {tr('conversations')}")
         self.notice = gr.Markdown(tr("stored_locally"), elem_id="stored-locally",
                                   elem_classes=["mm-note"])
         self.list = gr.Radio([], elem_id="conversations", label=tr("conversations"),

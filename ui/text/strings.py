@@ -17,7 +17,7 @@ ZH, EN = "zh", "en"
 
 CONTROLS = {
     EN: {
-        "mm_title": "## 💬 MiniMax Chat",
+        "mm_title": "# 💬 MiniMax Chat",
         "mm_subtitle": "Chat with MiniMax's text models. Replies stream in; the model's thinking is folded away.",
         "mm_placeholder": "**Ask anything.** Enter sends, Shift+Enter adds a line.<br>Pick a starter below, or type your own.",
         "mm_input": "Your message",
@@ -71,7 +71,7 @@ CONTROLS = {
         "mm_test_key": "🔌 Test key",
     },
     ZH: {
-        "mm_title": "## 💬 MiniMax 聊天",
+        "mm_title": "# 💬 MiniMax 聊天",
         "mm_subtitle": "与 MiniMax 文本模型对话。回复实时显示，模型的思考过程会自动折叠。",
         "mm_placeholder": "**有问题尽管问。** 按 Enter 发送，Shift+Enter 换行。<br>可以点下面的示例，也可以直接输入。",
         "mm_input": "你的消息",
