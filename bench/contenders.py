@@ -9,7 +9,11 @@ from .profiles import MAX_TOKENS, MODEL
 
 
 def choose_model(page) -> None:
-    """In this app's page: type the benchmark's model into the model box, as a visitor would."""
+    """In this app's page: open the settings panel from the top bar and type the benchmark's
+    model into the model box, as a visitor would."""
+    if not page.locator("#settings-panel.open").count():
+        page.click("#open-settings")
+    page.wait_for_selector("#settings-panel.open .sidebar-content", state="visible")
     box = page.locator("#model input")
     box.click()
     box.fill(MODEL)
