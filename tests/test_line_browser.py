@@ -4,10 +4,17 @@ keeps their message in the box."""
 from __future__ import annotations
 
 import pytest
-from browser_kit import BOT, browser, open_page, send, wait_for_reply, wait_for_text  # noqa: F401
+from browser_kit import (  # noqa: F401
+    BOT,
+    browser,
+    open_page,
+    send,
+    serving,
+    wait_for_reply,
+    wait_for_text,
+)
 from conftest import FakeService
 
-import app
 from minimax_backend import Finish, TextDelta, Usage
 from ui.chat.line import Line
 
@@ -19,14 +26,8 @@ REPLY_S = 3.0  # each reply's pause between its two words: long enough to be see
 def url():
     service = FakeService(always=[TextDelta("Hello "), REPLY_S, TextDelta("there"),
                                   Finish("stop", "Hello there", Usage(5, 2, 0, 7))])
-    demo = app.build_demo(service, line=Line(capacity=1, max_waiting=1))
-    options = {k: v for k, v in app.launch_options().items() if k != "share"}
-    _, address, _ = demo.launch(prevent_thread_lock=True, quiet=True, show_error=True,
-                                server_name="127.0.0.1", **options)
-    try:
+    with serving(service, line=Line(capacity=1, max_waiting=1)) as address:
         yield address
-    finally:
-        demo.close()
 
 
 def test_a_visitor_past_capacity_waits_in_a_visible_line_and_a_full_line_says_come_back(browser, url):  # noqa: F811
