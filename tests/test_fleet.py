@@ -85,8 +85,12 @@ def chat(opened) -> list:
 
 
 def last_answer(opened) -> str:
-    """What the chat shows after its last user message: the reply and its notes, or the
-    note said in its place."""
+    """What the chat shows after its last user message: the reply and its notes; or, for a
+    message refused before MiniMax was asked (it goes back into the box), what the line under
+    the box says."""
+    said = opened.values.get(opened.target.model.by_elem_id["input-note"])
+    if said:
+        return said
     history = chat(opened)
     last_user = max(i for i, m in enumerate(history) if m["role"] == "user")
     return "\n".join(message_text(m) for m in history[last_user + 1:])
