@@ -73,12 +73,22 @@ def url(emulator):
         yield address
 
 
+def open_panel(page, panel, button):
+    """Open the side panel `panel` (closed until `button` in the top bar is pressed, or on a
+    phone, for the chats) and wait until its fields are shown."""
+    if not page.locator(f"#{panel}.open").count():
+        page.click(f"#{button}")
+    page.wait_for_selector(f"#{panel}.open .sidebar-content", state="visible")
+
+
 def open_settings(page):
-    """Open the settings panel (closed until its button in the top bar is pressed) and wait
-    until its fields are shown."""
-    if not page.locator("#settings-panel.open").count():
-        page.click("#open-settings")
-    page.wait_for_selector("#settings-panel.open .sidebar-content", state="visible")
+    """Open the settings panel."""
+    open_panel(page, "settings-panel", "open-settings")
+
+
+def open_chats(page):
+    """Open the conversations panel (beside the chat on a wide screen, closed on a phone)."""
+    open_panel(page, "chats-panel", "open-chats")
 
 
 def set_number(page, elem_id, value):

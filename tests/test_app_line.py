@@ -156,7 +156,7 @@ def test_a_full_line_refuses_a_newcomer_and_keeps_the_message_in_the_box():
     assert box == gr.skip() and history == gr.skip()  # the box keeps what was typed
     assert said == (  # the line under the box says why
         "🚦 Too many people are chatting right now: the line is full (1 waiting). Please come "
-        "back in a few minutes. Your message is still in the box: press Enter to send it again "
-        "later.")
+        "back in a few minutes.\n\nYour message is still in the box: press Enter to send it "
+        "again later.")
     assert said_after == ""
     assert box_after == "" and history_after[-1]["role"] == "user"  # a place freed: it goes

@@ -7,6 +7,7 @@ import browser_kit
 import pytest
 from browser_kit import (  # noqa: F401  (a fixture and helpers the browser tests share)
     conversation_titles,
+    open_chats,
     open_page,
     send,
     url,
@@ -43,6 +44,7 @@ def test_rename_and_delete_are_disabled_until_a_chat_is_open(browser, url, size)
     assert disabled(page, "#rename-box textarea")
     send(page, "# **Bold** question\n\n| a | b |\n|---|---|\n| 1 | 2 |")
     wait_for_reply(page)
+    open_chats(page)  # on a phone the list is in a closed panel
     wait_for_text(page, "#conversations", "Bold question")
     assert conversation_titles(page) == ["Bold question a b 1 2"]  # plain text, no markup
     page.wait_for_function("() => !document.querySelector('#delete-chat').disabled")
@@ -60,6 +62,7 @@ def test_export_is_one_click_named_after_the_chat_and_an_import_gets_a_title_of_
     page = open_page(browser, url, locale="en-US", viewport=size)
     send(page, TITLE)
     wait_for_reply(page)
+    open_chats(page)  # on a phone the list and its buttons are in a closed panel
     assert page.locator("#export-md").is_visible() and page.locator("#export-json").is_visible()
     name, markdown = saved(page, "#export-md")
     assert name == f"{FILE}.md"

@@ -45,9 +45,9 @@ def test_a_visitor_past_capacity_waits_in_a_visible_line_and_a_full_line_says_co
     assert "your reply should start in about" in waiting, waiting
 
     send(third, "我也想问")
-    wait_for_text(third, "#chatbot .mm-error", "排队已满")
-    assert third.locator("#chatbot .mm-error").inner_text() == (
-        "🚦 现在使用的人太多，排队已满（1 人在等）。请过几分钟再来。\n"
+    wait_for_text(third, "#input-note", "排队已满")  # said under the box, like every refusal
+    assert third.locator("#input-note").inner_text().strip() == (
+        "🚦 现在使用的人太多，排队已满（1 人在等）。请过几分钟再来。\n\n"
         "你的消息还在输入框里，稍后按 Enter 即可再次发送。")
     assert third.locator("#chat-input textarea").input_value() == "我也想问"
     assert third.locator("#chatbot .message.user").count() == 0

@@ -75,21 +75,22 @@ class TurnHandlers:
         message = message if isinstance(message, dict) else {"text": message}
         words = message.get("text") if isinstance(message.get("text"), str) else ""
         files = message.get("files") or []
-        refusal = None
+        refusal: list[str] | None = None  # the lines saying why
         if not words.strip() and not files:
-            refusal = text("nothing_to_send", lang)
+            refusal = [text("nothing_to_send", lang)]
         elif (line := self.line() if self.line is not None else None) is not None \
                 and line.full():  # come back later, the message still typed
-            refusal = line.refusal(lang) + " " + text("kept_in_box", lang)
+            refusal = [line.refusal(lang), text("kept_in_box", lang)]
         elif len(words) > self.guard.config.max_message_chars:  # never cut: refused whole
-            refusal = "⚠️ " + advice(too_big("message_chars", self.guard.config.max_message_chars), lang)
+            refusal = ["⚠️ " + advice(too_big("message_chars", self.guard.config.max_message_chars),
+                                      lang)]
         else:
             try:
                 blocks, attached = attach(files, attached)
             except ValidationError as err:
-                refusal = "⚠️ " + advice(err, lang)
+                refusal = ["⚠️ " + advice(err, lang)]
         if refusal is not None:
-            return gr.skip(), gr.skip(), gr.skip(), said([refusal])
+            return gr.skip(), gr.skip(), gr.skip(), said(refusal)
         return "", list(history or []) + [user_message(words, blocks)], attached, SAID_NOTHING
 
     def take_back(self, history: Any, box: Any) -> tuple:
