@@ -3,7 +3,7 @@ Retry, Edit, a starter example, Undo. Each returns the new history at once; the 
 is streamed by `handlers.ChatHandlers.respond`, chained after them.
 
 A message refused for any reason stays in the box, with its images, and the line under the
-box says why: Send refuses what it can see (empty, too long, a bad image) before the
+box says why: Send refuses what it can see (empty, too long, a bad image, a full line) before the
 message leaves the box; what `respond` refuses (a rate, a setting, images a model does not
 take) comes back into the box by `take_back`.
 """
