@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js",
+                "search.js")
+PAGE_STYLES = ("page.css", "search.css")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -75,6 +77,18 @@ def toggle_panel(elem_id: str) -> str:
     return f"() => {{ window.mmPanel && window.mmPanel({json.dumps(elem_id)}); }}"
 
 
+# Run in the page with the store, on page load and whenever it changes: the page searches the
+# chats itself, as the visitor types (static/search.js), and sends the server nothing.
+SEARCH_STORE = "(store) => { window.mmSearch && window.mmSearch.store(store); return []; }"
+
+
+def search_words(words: dict[str, dict[str, str]]) -> str:
+    """Run once the page is up, with the store: what the search says (static/search.js), per
+    language."""
+    return (f"(store) => {{ window.mmSearchWords = {json.dumps(words, ensure_ascii=False)}; "
+            "window.mmSearch && window.mmSearch.store(store); return []; }")
+
+
 # Run by the skip link: to the message box, past the panels and the chat's own buttons.
 TO_INPUT = "() => { const box = document.querySelector('#chat-input textarea'); if (box) box.focus(); }"
 
@@ -82,7 +96,7 @@ TO_INPUT = "() => { const box = document.querySelector('#chat-input textarea'); 
 def page_css() -> str:
     """The page's style: the layout that keeps the message box on a phone's first screen,
     the panels, touch targets, visible focus, the notes."""
-    return (STATIC / "page.css").read_text(encoding="utf-8")
+    return "\n".join((STATIC / name).read_text(encoding="utf-8") for name in PAGE_STYLES)
 
 
 def page_js() -> str:

@@ -12,6 +12,7 @@ from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
 from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
+from .search import SearchBox
 from .store import browser_store, find, parse_store
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
@@ -45,6 +46,7 @@ class ConversationPanel:
         self.handlers, self.files = handlers, files
         self.store = browser_store()
         gr.Markdown(f"## {tr('conversations')}")
+        self.search = SearchBox()
         self.notice = gr.Markdown(tr("stored_locally"), elem_id="stored-locally",
                                   elem_classes=["mm-note"])
         self.list = gr.Radio([], elem_id="conversations", label=tr("conversations"),
@@ -88,6 +90,7 @@ class ConversationPanel:
         on_screen = (store, chatbot, raw_replies)
         opened = [store, self.list, chatbot, raw_replies, *form.components]
         demo.load(h.restore, store, opened, **QUICK)
+        self.search.wire(store, demo)
         # New chat and the chatbot's clear icon keep the chat on screen in the list (read as
         # it was when clicked) and open an empty conversation.
         for trigger in (new_chat.click, chatbot.clear):
