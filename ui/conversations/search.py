@@ -3,13 +3,15 @@ runs in the page (ui/browser/static/search.js) over the store the page already h
 keystroke costs no request, and a save carries nothing more (docs/features.md, "Search")."""
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
 from ..browser.scripts import SEARCH_STORE, search_words
 from ..text.search_words import SCRIPT_KEYS
 from ..text.strings import EN, ZH, text, tr
 
-QUICK = {"queue": False, "api_visibility": "private"}
+QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 MAX_QUERY_CHARS = 200
 
 

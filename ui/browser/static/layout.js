@@ -19,7 +19,8 @@
       control.setAttribute("aria-expanded", String(isOpen(id)));
     }
   };
-  // Open or close a panel; an opened one takes the focus, so a keyboard lands in it.
+  // Open or close a panel; an opened one takes the focus, so a keyboard lands in it (on the
+  // list, past the search box: a focused text field would raise a phone's keyboard).
   window.mmPanel = (id) => {
     const toggle = toggleOf(id);
     if (!toggle) return;
@@ -27,7 +28,8 @@
     setTimeout(() => {
       if (!isOpen(id)) return;
       const first = panelOf(id).querySelector(
-        ".sidebar-content input:not([type=hidden]), .sidebar-content textarea, .sidebar-content button");
+        ".sidebar-content input:not([type=hidden]):not(#chat-search input), .sidebar-content textarea, "
+        + ".sidebar-content button");
       if (first) first.focus({ preventScroll: true });
     }, 60);
   };
