@@ -8,6 +8,7 @@ import json
 import browser_kit
 import pytest
 from browser_kit import open_chats, open_page, url  # noqa: F401  (a fixture)
+from test_a11y_browser import audit
 
 from ui.conversations import export
 from ui.conversations.store import default_settings
@@ -78,6 +79,7 @@ def test_a_word_in_an_old_message_finds_its_chat_and_the_hit_opens_it_in_view(br
     assert hits(page) == [f"旧的长对话\n很久以前我说过：蓝色的{OLD_WORD}住在山上。"]
     assert page.locator("#chat-search-results mark").all_inner_texts() == [OLD_WORD]
     assert not page.locator("#conversations").is_visible()  # the hits stand in for the list
+    assert audit(page, "search hits") == []
     assert not in_view(page, OLD_WORD)
     page.click("#chat-search-results .mm-hit")
     browser_kit.wait_for_text(page, "#chatbot .message.user", OLD_WORD)
@@ -101,7 +103,7 @@ def test_no_hit_says_so_markup_stays_text_and_an_empty_box_brings_back_the_list(
     browser_kit.wait_for_text(page, "#chat-search-results", "没有对话")
     assert page.inner_text("#chat-search-results [role=status]") == \
         "没有对话包含“天气 Zephyr”。请检查拼写，或减少几个词再试。"
-    assert hits(page) == []
+    assert hits(page) == [] and audit(page, "no hit") == []
     search(page, "onerror")
     page.wait_for_selector("#chat-search-results .mm-hit")
     assert hits(page) == ['Markup\nLook: <img src=x onerror="window.__mmPwned=1"> <b>bold</b> tag']
