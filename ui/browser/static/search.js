@@ -106,12 +106,9 @@
       } else parent.appendChild(document.createTextNode(piece.text));
     }
   };
-  // The title the list shows for a chat (the visitor's, or its first words).
-  const shownTitle = (id) => {
-    const input = [...document.querySelectorAll("#conversations input[type=radio]")].find((i) => i.value === id);
-    const label = input && input.closest("label");
-    return label ? label.innerText.trim() : "";
-  };
+  const radios = () => [...document.querySelectorAll("#conversations input[type=radio]")];
+  // The titles the list shows (the visitor's, or a chat's first words), by chat id.
+  const shownTitles = () => new Map(radios().map((i) => [i.value, (i.closest("label") || i).innerText.trim()]));
 
   let shown = { query: null, store: null };
   const show = (query, store) => {
@@ -122,16 +119,22 @@
     if (text === shown.query && store === shown.store) return;
     shown = { query: text, store };
     panel.classList.toggle("mm-searching", !!text);
-    box.replaceChildren();
-    if (!text) return;
-    const hits = find(store, text);
-    const status = document.createElement("p");
-    status.className = "mm-note";
-    status.setAttribute("role", "status");
-    status.textContent = say(hits.length ? "found" : "none", { count: hits.length, query: text });
-    box.appendChild(status);
+    // One status line, kept in the page: a screen reader announces a change of its text.
+    let status = box.querySelector("[role=status]");
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "mm-note";
+      status.setAttribute("role", "status");
+      box.appendChild(status);
+    }
+    for (const old of box.querySelectorAll(".mm-hits")) old.remove();
+    const hits = text ? find(store, text) : [];
+    status.hidden = !text;
+    status.textContent = text ? say(hits.length ? "found" : "none", { count: hits.length, query: text }) : "";
+    if (!hits.length) return;
     const list = document.createElement("ul");
     list.className = "mm-hits";
+    const titles = shownTitles();
     for (const hit of hits) {
       const button = document.createElement("button");
       button.type = "button";
@@ -140,7 +143,7 @@
       const title = document.createElement("span");
       title.className = "mm-hit-title";
       if (hit.title.length) piecesInto(title, hit.title);
-      else title.textContent = shownTitle(hit.id) || say("untitled", {});
+      else title.textContent = titles.get(hit.id) || say("untitled", {});
       button.appendChild(title);
       if (hit.pieces.length) {
         const line = document.createElement("span");
@@ -159,7 +162,7 @@
   // Open a hit as picking it in the list does (the list's own step saves and switches; on a
   // phone, layout.js closes the panel), then bring its matching message into view.
   const pick = (id, query) => {
-    const input = [...document.querySelectorAll("#conversations input[type=radio]")].find((i) => i.value === id);
+    const input = radios().find((i) => i.value === id);
     if (!input) return;
     const chat = document.getElementById("chatbot");
     const before = chat ? chat.innerText : "";
