@@ -108,7 +108,7 @@
   };
   const radios = () => [...document.querySelectorAll("#conversations input[type=radio]")];
   // The titles the list shows (the visitor's, or a chat's first words), by chat id.
-  const shownTitles = () => new Map(radios().map((i) => [i.value, (i.closest("label") || i).innerText.trim()]));
+  const shownTitles = () => new Map(radios().map((i) => [i.value, (i.closest("label") || i).textContent.trim()]));
 
   let shown = { query: null, store: null };
   const show = (query, store) => {
