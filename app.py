@@ -36,6 +36,8 @@ from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.conversations.persona_handlers import PersonaHandlers
+from ui.conversations.persona_panel import PersonaSection
 from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
 from ui.protect.account import AccountConfig
@@ -102,6 +104,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         skip = gr.Button(tr("skip_to_input"), elem_id="skip-to-input", size="sm")
         with gr.Sidebar(label=tr("chats_panel"), open=False, width=PANEL_WIDTH,
                         elem_id="chats-panel"):
+            personas = PersonaSection(PersonaHandlers(chat.runs))
             conversations = ConversationPanel(ConversationHandlers(chat.runs),
                                               FileHandlers(chat.runs))
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
@@ -146,12 +149,13 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         with gr.Sidebar(label=tr("settings_panel"), open=False, width=PANEL_WIDTH,
                         position="right",
                         elem_id="settings-panel"):
-            settings = SettingsPanel()
+            settings = SettingsPanel(under_system=personas.save_form)
 
         skip.click(None, js=TO_INPUT, queue=False)
         open_chats.click(None, js=toggle_panel("chats-panel"), queue=False)
         open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
+        personas.wire(conversations, chatbot, raw_replies, settings.form, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
                             settings.user_group, attached, settings.own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), (chat_input, input_note), send, stop,

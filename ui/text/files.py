@@ -47,6 +47,11 @@ def file_refusal(reason: str, lang: str, **values: object) -> str:
     return FILE_REFUSALS[reason][ZH if lang == ZH else EN].format(**values)
 
 
+def refusal_detail(reason: str, lang: str, **values: object) -> str:
+    """`file_refusal` without its opening words (for a file of another kind to say)."""
+    return file_refusal(reason, lang, **values).removeprefix(_NOT_IMPORTABLE[ZH if lang == ZH else EN])
+
+
 # The headings of a conversation exported as Markdown.
 TRANSCRIPT_LABELS = {
     ZH: {"user": "🧑 用户", "assistant": "🤖 助手", "thinking": "💭 思考过程", "settings": "设置",
