@@ -134,7 +134,7 @@ def test_every_built_in_persona_passes_the_own_personas_check():
 def test_a_library_entry_that_is_not_valid_stops_the_import():
     from ui.conversations.personas import _library
     broken = {**LIBRARY[0], "temperature": 1.5}
-    with pytest.raises(PersonaFormatError, match="built-in translator.*settings.temperature"):
+    with pytest.raises(PersonaFormatError, match=r"built-in translator: “settings\.temperature”"):
         _library((broken,))
 
 
