@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices, routes
+from . import choices, cost_words, routes
 
 ZH, EN = "zh", "en"
 
@@ -246,6 +246,7 @@ MESSAGES = {
 
 MESSAGES.update(choices.MESSAGES)
 MESSAGES.update(routes.MESSAGES)
+MESSAGES.update(cost_words.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
