@@ -155,7 +155,9 @@ def note_extra(facts: dict, earlier: Totals, lang: str) -> str:
     shown = []
     line = cost_line(facts.get("usage"), earlier, lang)
     if line:
-        shown.append(f'<span class="mm-cost">{html.escape(line, quote=False)}</span>')
+        # "$" as an entity: two of them in a line would otherwise be read as inline math.
+        escaped = html.escape(line, quote=False).replace("$", "&#36;")
+        shown.append(f'<span class="mm-cost">{escaped}</span>')
     sent, done = facts.get("sent"), facts.get("at")
     if sent or done:
         words = text("time_line", lang, sent=_time(sent) if sent else "–",
