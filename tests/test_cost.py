@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from minimax_backend import Finish, TextDelta, Usage
-from ui.chat.cost import money, reply_cost, split_extra, totals
+from ui.chat.cost import Totals, money, note_extra, reply_cost, split_extra, totals
 from ui.chat.history import chat_totals, note_facts, note_lines
 from ui.chat.prices import CHECKED, TABLE
 from ui.chat.reply import Reply
@@ -133,10 +133,12 @@ def test_facts_sent_back_tampered_are_dropped_not_trusted():
     bad = [{"usage": {**usage(), "prompt": -5}}, {"usage": {**usage(), "region": "mars"}},
            {"usage": {**usage(), "completion": True}}, {"sent": "yesterday"}]
     for facts in bad:
-        data = json.dumps(facts).replace('"', "&quot;")
-        body = f'x<span class="mm-more" data-facts="{data}"></span>'
+        body = f"x<span class=\"mm-more\" data-facts='{json.dumps(facts)}'></span>"
         assert split_extra(body) == ("x", {})
-    assert split_extra('x<span class="mm-more" data-facts="{not json">y</span>') == ("x", {})
+    assert split_extra("x<span class=\"mm-more\" data-facts='{not json'>y</span>") == ("x", {})
+    # A model name with quotes and markup in it survives the attribute and comes back as typed.
+    odd = {"usage": usage(model="a'<b>&\"")}
+    assert split_extra(f"x{note_extra(odd, Totals(), 'en')}") == ("x", odd)
 
 
 # -- the format --------------------------------------------------------------------------
