@@ -1,6 +1,6 @@
 () => {
   // Times in the chat's notes come as UTC (<time class="mm-time" datetime="…Z">): shown here
-  // in the visitor's own zone and language, the full date on hover and to screen readers.
+  // in the visitor's own zone and language, the full date on hover.
   if (window.__mmTimes) return;
   window.__mmTimes = true;
   const lang = navigator.language || "en";
@@ -13,7 +13,6 @@
       if (Number.isNaN(when.getTime())) continue;
       node.textContent = clock.format(when);
       node.title = full.format(when);
-      node.setAttribute("aria-label", full.format(when));
     }
   };
   new MutationObserver(localise).observe(document.body, { childList: true, subtree: true });
