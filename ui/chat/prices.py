@@ -13,9 +13,10 @@ from decimal import Decimal
 CHECKED = "2026-11-30"
 SOURCES = {
     "cn": "https://platform.minimaxi.com/docs/guides/pricing-paygo",
-    # MiniMax's international page, read through its rows as quoted (same day) by
-    # promptfoo.dev/docs/providers/minimax and getagentseal/codeburn#118: the page itself was
-    # out of reach here. Its rows are the mainland ones divided by 7, to the cent.
+    # This page could not be opened from here: its rows are as quoted from it by
+    # promptfoo.dev/docs/providers/minimax (input, output, cache read of M2.7 and M2.5 and
+    # their highspeed models), getagentseal/codeburn#118 (M2.7's cache write) and LiteLLM's
+    # M2.5 post (M2.5's cache write), all read on `CHECKED`. Every one is the mainland row / 7.
     "global": "https://platform.minimax.io/docs/guides/pricing-paygo",
 }
 CURRENCIES = {"cn": "CNY", "global": "USD"}
