@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js", "times.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).

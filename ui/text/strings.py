@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices, persona_words, routes
+from . import choices, cost_words, persona_words, routes
 
 ZH, EN = "zh", "en"
 
@@ -248,6 +248,7 @@ MESSAGES = {
 MESSAGES.update(choices.MESSAGES)
 MESSAGES.update(routes.MESSAGES)
 MESSAGES.update(persona_words.MESSAGES)
+MESSAGES.update(cost_words.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
     {"text": "用三句话解释什么是大语言模型。", "display_text": "用三句话解释大语言模型 · Explain LLMs in 3 sentences"},
