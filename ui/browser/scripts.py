@@ -70,6 +70,15 @@ DOWNLOAD = """(name, body) => {
 }"""
 
 
+def usable_while_chosen(selectors: tuple[str, ...]) -> str:
+    """Run in the page when a list's value changes: the controls at `selectors` are usable
+    only while something is chosen. A Python step doing this made gradio rebuild each control
+    for the session (a props update), three rebuilds for every new chat's first message."""
+    targets = json.dumps(list(selectors))
+    return (f"(chosen) => {{ for (const s of {targets}) for (const el of document.querySelectorAll(s)) "
+            "el.disabled = !chosen; return []; }")
+
+
 def toggle_panel(elem_id: str) -> str:
     """Run by a top-bar button: opens or closes the side panel `elem_id` (layout.js)."""
     return f"() => {{ window.mmPanel && window.mmPanel({json.dumps(elem_id)}); }}"
