@@ -6,8 +6,9 @@ settings panel's dozen inputs costs the one event loop a dozen thread hand-offs,
 streamed update of a reply one more. Under a crowd those hand-offs were a quarter of the
 event loop's time (py-spy, 100 visitors; docs/benchmarks.md). `inline` turns gradio's
 conversions off for a step and does the same ones in the step's own call: a plain function
-already runs in one worker thread, a coroutine or async generator on the loop, where the
-conversions (microseconds for a chat) cost less than the hops did.
+runs on the loop too, where it and the conversions (microseconds for a chat) cost less than
+the hops did: a thread gains nothing for work that holds the GIL. So a plain function given
+to `inline` must not wait on the network or the disk.
 
 What is converted as gradio would: the chat and the message box both ways (their values are
 models, not plain data), and every other output's plain value. What is passed as given: the
@@ -50,9 +51,9 @@ def inline(event: dict[str, Any]) -> dict[str, Any]:
             return convert_out(await fn(*convert_in(args), **kwargs))
     elif inspect.isgeneratorfunction(fn):
         raise TypeError("inline: a plain generator would hop threads per item anyway")
-    else:
+    else:  # a quick step: on the loop itself (no waiting on the network or disk here)
         @functools.wraps(fn)
-        def step(*args: Any, **kwargs: Any) -> Any:
+        async def step(*args: Any, **kwargs: Any) -> Any:
             return convert_out(fn(*convert_in(args), **kwargs))
     return {**event, "fn": step, "preprocess": False, "postprocess": False}
 
