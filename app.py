@@ -22,6 +22,7 @@ from ui.browser.scripts import (
     IDLE,
     SENT,
     TO_INPUT,
+    if_last_message_has,
     message_limit,
     page_css,
     page_js,
@@ -30,6 +31,7 @@ from ui.browser.scripts import (
 from ui.browser.theme import page_theme, theme_css
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
+from ui.chat.history import REFUSAL_MARK
 from ui.chat.inline import inline
 from ui.chat.line import Line
 from ui.chat.service import ChatService
@@ -210,6 +212,8 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
+    taking_back = inline({"fn": turns.take_back, "inputs": [chatbot, chat_input],
+                          "outputs": [chatbot, chat_input, input_note]})
     sending = inline({"fn": turns.send, "inputs": [chat_input, chatbot, attached],
                       "outputs": [chat_input, chatbot, attached, input_note]})
     starts = [
@@ -236,8 +240,11 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         streams[-1].then(None, js=IDLE, **quick)
         ended = streams[-1]
         if index < 2:  # sent from the box: a message `respond` refused goes back there
-            ended = ended.success(**inline({"fn": turns.take_back, "inputs": [chatbot, chat_input],
-                                            "outputs": [chatbot, chat_input, input_note]}), **quick)
+            refused = ended.success(None, chatbot, None, js=if_last_message_has(REFUSAL_MARK),
+                                    **quick)
+            refused.success(**taking_back, **quick).success(**saves.after_reply)
+            ended = ended.success(None, chatbot, None,
+                                  js=if_last_message_has(REFUSAL_MARK, has=False), **quick)
         ended.success(**saves.after_reply)
     chatbot.undo(**inline({"fn": turns.undo, "inputs": chatbot, "outputs": [chatbot, chat_input]}),
                  **quick).then(**saves.after_change)

@@ -79,6 +79,21 @@ def usable_while_chosen(selectors: tuple[str, ...]) -> str:
             "el.disabled = !chosen; return []; }")
 
 
+def if_last_message_has(mark: str, has: bool = True) -> str:
+    """Run in the page with the chat: the chain goes on only if its last message does (or,
+    `has=False`, does not) hold `mark` (a step that throws ends its chain). It spares the
+    server a step that would change nothing: gradio rebuilds a component for each output left
+    as it was (`gr.skip()`). The benchmark's load client reads the same condition from this
+    text (`GATE`), as it reads the wait of `AFTER_A_MOMENT`."""
+    return (f"(chat) => {{ /*{GATE} {json.dumps(mark)} {'has' if has else 'lacks'}*/ "
+            "const last = (chat || []).at(-1); "
+            f"const has = !!last && JSON.stringify(last.content || '').includes({json.dumps(mark)}); "
+            f"if (has !== {'true' if has else 'false'}) throw new Error('not needed'); return []; }}")
+
+
+GATE = "mm-gate"
+
+
 def toggle_panel(elem_id: str) -> str:
     """Run by a top-bar button: opens or closes the side panel `elem_id` (layout.js)."""
     return f"() => {{ window.mmPanel && window.mmPanel({json.dumps(elem_id)}); }}"
