@@ -107,6 +107,7 @@ class Dependency:
     # The page script's condition on the chat's last message (`if_last_message_has` in
     # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
     gate: tuple[str, bool] | None = None
+    while_busy: bool = False  # the page script goes on only while the reply still streams
 
 
 def _page_gate(js: Any) -> tuple[str, bool] | None:
@@ -140,7 +141,8 @@ class AppModel:
             queue=d.get("queue") is not False, backend=bool(d.get("backend_fn", True)),
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
-            gate=_page_gate(d.get("js")))
+            gate=_page_gate(d.get("js")),
+            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
                    if c.get("props", {}).get("elem_id")}

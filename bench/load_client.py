@@ -197,6 +197,8 @@ class _Visitor:
         if dep.delay_s:
             await asyncio.sleep(dep.delay_s)  # as the page script waits before this step
         if not dep.backend:
+            if dep.while_busy and self.visit.done is not None:
+                return False, []  # the reply is over: the page's script ends this chain
             if dep.gate is not None:  # the page's condition on the chat's last message
                 mark, has = dep.gate
                 chat = self.values.get(dep.inputs[0]) if dep.inputs else None

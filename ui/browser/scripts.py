@@ -21,11 +21,16 @@ SENT = ("(refusal) => { if (refusal) { window.mmBusy && window.mmBusy(false); "
 COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }"
 
 
-# A front-end step that only waits (before the save that keeps a sent message: see
-# `ui.conversations.panel.Saves.wire_send`). The benchmark's load client waits the same `setTimeout`.
-SEND_SAVE_DELAY_MS = 1000
-AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args), "
-                  f"{SEND_SAVE_DELAY_MS}))")
+# A front-end step that waits before the save that keeps a sent message (see
+# `ui.conversations.panel.Saves.wire_send`), and ends its chain if the reply is over by then:
+# the save after the reply keeps it. Under a crowd the first words can take a second or more,
+# and these saves (the whole store, both ways) queued ahead of them. The benchmark's load
+# client waits the same `setTimeout` and reads the same condition (`WHILE_BUSY`).
+SEND_SAVE_DELAY_MS = 2000
+WHILE_BUSY = "mm-while-busy"
+AFTER_A_MOMENT = (f"(...args) => /*{WHILE_BUSY}*/ new Promise((done, ended) => setTimeout(() => "
+                  "document.body.classList.contains('mm-busy') ? done(args) "
+                  f": ended(new Error('the reply is over')), {SEND_SAVE_DELAY_MS}))")
 
 def confirm_delete(question_zh: str, question_en: str) -> str:
     """Run by Delete before its handler: asks first (chats live only in this browser, so a
