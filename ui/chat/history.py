@@ -31,6 +31,7 @@ IMAGES = "images"  # the kind of the note naming a user turn's images once they 
 # The kind of the note saying why a message was not sent at all (a limit, a setting): the
 # message then goes back into the box (`turns.TurnHandlers.take_back`).
 REFUSED = "refused"
+REFUSAL_MARK = f"mm-{REFUSED}"  # in every refusal note, and in the page's copy of it
 _IMAGES_NOTE = re.compile(rf'^{_NOTE_START} mm-{IMAGES}">🖼 (.*?)(<br>|</div>)', re.DOTALL)
 _NOTE_BODY = re.compile(rf'^{_NOTE_START} mm-\w+">(.*)</div>$', re.DOTALL)
 
