@@ -93,6 +93,8 @@ def test_a_word_in_an_old_message_finds_its_chat_and_the_hit_opens_it_in_view(br
         const r = m && m.getBoundingClientRect();
         return !!r && r.bottom > 0 && r.top < window.innerHeight;
     }""", arg=OLD_WORD)
+    page.wait_for_timeout(2_000)  # and it stays there once the chat has settled
+    assert in_view(page, OLD_WORD)
     page.screenshot(path=f"/tmp/search-{viewport['width']}.png")
     page.context.close()
 

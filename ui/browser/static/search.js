@@ -181,8 +181,9 @@
       const target = changed && messages.find((m) => words.every((w) => fold(m.innerText).includes(w)))
         || (changed && messages.find((m) => words.some((w) => fold(m.innerText).includes(w))));
       if (target) {
-        // After gradio's own scroll to the end of a newly shown chat.
-        setTimeout(() => target.scrollIntoView({ block: "center" }), 150);
+        // After gradio's own scrolls to the end of a newly shown chat (it scrolls again as
+        // the messages finish rendering): once soon, once after them.
+        for (const wait of [150, 800]) setTimeout(() => target.scrollIntoView({ block: "center" }), wait);
       } else if (tries < 50) setTimeout(reveal, 100);
     };
     reveal();
