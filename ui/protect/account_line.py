@@ -15,6 +15,7 @@ let a tab farm take turn after turn; visitors behind one NAT share a turn.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import OrderedDict, deque
@@ -22,7 +23,11 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from redis.exceptions import RedisError
+
 from .line_heads import LineHeads
+
+log = logging.getLogger(__name__)
 
 POLL = 2.0  # seconds between a waiting reply's looks at the line (and its note's refresh)
 # Another replica's head not seen for this long is gone (it died): several polls, and at least
@@ -116,7 +121,7 @@ class AccountLine:
             head.woken.set()
         elif self._said:  # nobody waits here any more: other replicas need not wait for us
             self._said = False
-            task = asyncio.get_running_loop().create_task(asyncio.to_thread(self._say, None))
+            task = asyncio.get_running_loop().create_task(asyncio.to_thread(self._unsay))
             self._unsaying.add(task)
             task.add_done_callback(self._unsaying.discard)
 
@@ -182,6 +187,12 @@ class AccountLine:
         if len(batch) == waiting:
             self._say(None)
         return len(batch), 0.0
+
+    def _unsay(self) -> None:
+        try:
+            self._say(None)
+        except RedisError as err:  # the others forget this line's head once it is stale
+            log.warning("account line: could not leave the replicas' line: %s", type(err).__name__)
 
     def _say(self, joined: float | None) -> float | None:
         """Tell the other replicas when this line's head joined (None: nobody waits here);
