@@ -9,6 +9,7 @@ carries full output values, later ones diffs against the previous values, and
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,16 @@ class Dependency:
     only_on_success: bool
     api_name: str | None
     delay_s: float = 0.0  # the page script's wait before this step (a `setTimeout` in its js)
+    # The page script's condition on the chat's last message (`if_last_message_has` in
+    # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
+    gate: tuple[str, bool] | None = None
+    while_busy: bool = False  # the page script goes on only while the reply still streams
+
+
+def _page_gate(js: Any) -> tuple[str, bool] | None:
+    """The condition a step's page script puts on the chat's last message, if it has one."""
+    found = re.search(r'/\*mm-gate ("(?:[^"\\]|\\.)*") (has|lacks)\*/', js) if isinstance(js, str) else None
+    return (json.loads(found.group(1)), found.group(2) == "has") if found else None
 
 
 def _page_delay(js: Any) -> float:
@@ -129,7 +140,9 @@ class AppModel:
             inputs=tuple(d["inputs"]), outputs=tuple(d["outputs"]),
             queue=d.get("queue") is not False, backend=bool(d.get("backend_fn", True)),
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
-            api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")))
+            api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
+            gate=_page_gate(d.get("js")),
+            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
                    if c.get("props", {}).get("elem_id")}
