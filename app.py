@@ -36,6 +36,8 @@ from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.conversations.share import ShareHandlers
+from ui.conversations.share_panel import SharePanel
 from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
 from ui.protect.account import AccountConfig
@@ -104,6 +106,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                         elem_id="chats-panel"):
             conversations = ConversationPanel(ConversationHandlers(chat.runs),
                                               FileHandlers(chat.runs))
+            sharing = SharePanel(ShareHandlers(chat.runs))
+            sharing.controls()
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
         attached = gr.State({})  # the session's images as sent (ui/chat/attachments.py)
 
@@ -118,6 +122,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                                           scale=0, min_width=40)
             gr.Markdown(tr("subtitle"), elem_id="subtitle")
             banner = gr.Markdown(visible=False, elem_id="banner")
+            sharing.view(LATEX_DELIMITERS)  # a chat opened by link, read-only, in place of the chat
             chatbot = gr.Chatbot(
                 elem_id="chatbot", label=tr("chat"), editable="user",
                 latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
@@ -152,6 +157,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         open_chats.click(None, js=toggle_panel("chats-panel"), queue=False)
         open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
+        sharing.wire(conversations.store, conversations.list, chatbot, raw_replies, settings.form, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
                             settings.user_group, attached, settings.own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), (chat_input, input_note), send, stop,
