@@ -51,7 +51,7 @@ class ShareHandlers:
                     limit=f"{share_link.MAX_LINK_CHARS:,}")
         return link, note, gr.update(visible=True)
 
-    def open(self, link: Any, request: gr.Request) -> tuple:
+    def open(self, link: Any, request: gr.Request) -> dict:
         """Show a shared chat read-only; a link that is not valid shows nothing and says why
         (gr.Error ends the steps that would show the view). Outputs: shared chat."""
         lang = lang_of(request)

@@ -94,8 +94,8 @@ def decode(link: object) -> dict:
         raise LinkError("not_link")
     try:
         packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-    except (binascii.Error, ValueError):
-        raise LinkError("not_link") from None
+    except (binascii.Error, ValueError):  # our alphabet, a length no text encodes to: cut
+        raise LinkError("damaged") from None
     data = _inflate(packed)
     try:
         value = json.loads(data.decode("utf-8"))
