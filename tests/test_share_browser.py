@@ -18,6 +18,7 @@ from browser_kit import (  # noqa: F401  (a fixture and helpers the browser test
     wait_for_reply,
     wait_for_text,
 )
+from test_a11y_browser import audit
 
 from ui.conversations.export import FormatError
 from ui.conversations.share_link import MAX_LINK_CHARS, LinkError, decode
@@ -85,16 +86,19 @@ def test_a_shared_chat_opens_read_only_elsewhere_and_continues_with_its_history(
     reader.context.close()
 
 
-def test_close_returns_to_the_visitors_own_chat_untouched(browser, url):
+def test_close_returns_to_the_visitors_own_chat_and_axe_finds_nothing_serious(browser, url):
     sharer = open_page(browser, url, locale="en-US", viewport=DESKTOP)
     send(sharer, "Only to read")
     wait_for_reply(sharer)
     link = make_link(sharer)
+    problems = audit(sharer, "link made")  # axe: the share controls and the link box
     reader = open_page(browser, url, locale="en-US", viewport=DESKTOP)
     send(reader, "Mine")
     wait_for_reply(reader)
     reader.goto(link)
     wait_for_text(reader, "#shared-banner", "A shared chat — read only")
+    wait_for_text(reader, "#shared-chat [data-testid=bot]", "MiniMax")
+    assert problems + audit(reader, "shared view") == []
     reader.click("#shared-close")
     own_chat(reader, ["Mine"], "Mine")
     assert not reader.locator("#shared-view").is_visible()
