@@ -103,6 +103,12 @@ class Dependency:
     only_on_success: bool
     api_name: str | None
     delay_s: float = 0.0  # the page script's wait before this step (a `setTimeout` in its js)
+    # The page script ends its chain here on a plain page load: the step that reads a shared
+    # chat's link from the address throws when there is none (ui/browser/share_scripts.py).
+    ends_chain: bool = False
+
+
+NO_SHARED_CHAT = "throw new Error('no shared chat')"
 
 
 def _page_delay(js: Any) -> float:
@@ -129,7 +135,8 @@ class AppModel:
             inputs=tuple(d["inputs"]), outputs=tuple(d["outputs"]),
             queue=d.get("queue") is not False, backend=bool(d.get("backend_fn", True)),
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
-            api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")))
+            api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
+            ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
                    if c.get("props", {}).get("elem_id")}

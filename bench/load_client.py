@@ -196,7 +196,7 @@ class _Visitor:
         if dep.delay_s:
             await asyncio.sleep(dep.delay_s)  # as the page script waits before this step
         if not dep.backend:
-            return True, []  # a front-end-only step
+            return not dep.ends_chain, []  # a front-end-only step
         if not dep.queue:
             response = await self.client.post(self.api + "/run/predict", json=self._body(dep),
                                               headers=self.headers)

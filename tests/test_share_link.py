@@ -192,3 +192,10 @@ def test_keep_adds_a_copy_with_a_new_id_within_the_budget():
 
 def test_the_limit_is_far_below_what_chromium_carries():
     assert MAX_LINK_CHARS * 60 < 2 * 1024 * 1024 and share_link.MAX_INFLATED_BYTES == 2_000_000
+
+
+def test_the_load_client_knows_the_step_that_ends_a_plain_page_load():
+    from bench.gradio_protocol import NO_SHARED_CHAT
+    from ui.browser.share_scripts import READ_FRAGMENT
+
+    assert NO_SHARED_CHAT in READ_FRAGMENT  # else the bench's visitors would open a link on every load
