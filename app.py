@@ -22,6 +22,7 @@ from ui.browser.scripts import (
     IDLE,
     SENT,
     TO_INPUT,
+    if_last_message_has,
     message_limit,
     page_css,
     page_js,
@@ -30,12 +31,16 @@ from ui.browser.scripts import (
 from ui.browser.theme import page_theme, theme_css
 from ui.chat.form import reply_event
 from ui.chat.handlers import ChatHandlers
+from ui.chat.history import REFUSAL_MARK
+from ui.chat.inline import inline
 from ui.chat.line import Line
 from ui.chat.service import ChatService
 from ui.chat.turns import TurnHandlers
 from ui.conversations.files import FileHandlers
 from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
+from ui.conversations.persona_handlers import PersonaHandlers
+from ui.conversations.persona_panel import PersonaSection
 from ui.conversations.share import ShareHandlers
 from ui.conversations.share_panel import SharePanel
 from ui.panels.own_key import route_line
@@ -104,6 +109,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         skip = gr.Button(tr("skip_to_input"), elem_id="skip-to-input", size="sm")
         with gr.Sidebar(label=tr("chats_panel"), open=False, width=PANEL_WIDTH,
                         elem_id="chats-panel"):
+            personas = PersonaSection(PersonaHandlers(chat.runs))
             conversations = ConversationPanel(ConversationHandlers(chat.runs),
                                               FileHandlers(chat.runs))
             sharing = SharePanel(ShareHandlers(chat.runs))
@@ -151,12 +157,13 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         with gr.Sidebar(label=tr("settings_panel"), open=False, width=PANEL_WIDTH,
                         position="right",
                         elem_id="settings-panel"):
-            settings = SettingsPanel()
+            settings = SettingsPanel(under_system=personas.save_form)
 
         skip.click(None, js=TO_INPUT, queue=False)
         open_chats.click(None, js=toggle_panel("chats-panel"), queue=False)
         open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
+        personas.wire(conversations, chatbot, raw_replies, settings.form, demo)
         sharing.wire(conversations.store, conversations.list, chatbot, raw_replies, settings.form, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
                             settings.user_group, attached, settings.own_key.refused)
@@ -211,18 +218,21 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     chat_input, input_note = box
     turns = TurnHandlers(chat.runs, chat.guard, lambda: chat.line)
     stream: dict[str, Any] = {
-        **reply, "outputs": [chatbot, raw_replies], "concurrency_id": "chat",
+        **inline({**reply, "outputs": [chatbot, raw_replies]}), "concurrency_id": "chat",
         "concurrency_limit": CHAT_CONCURRENCY, "show_progress": "minimal",
     }
     starting: dict[str, Any] = {"js": BUSY, **quick}
+    taking_back = inline({"fn": turns.take_back, "inputs": [chatbot, chat_input],
+                          "outputs": [chatbot, chat_input, input_note]})
+    sending = inline({"fn": turns.send, "inputs": [chat_input, chatbot, attached],
+                      "outputs": [chat_input, chatbot, attached, input_note]})
     starts = [
-        chat_input.submit(turns.send, [chat_input, chatbot, attached],
-                          [chat_input, chatbot, attached, input_note], **starting),
-        send.click(turns.send, [chat_input, chatbot, attached],
-                   [chat_input, chatbot, attached, input_note], **starting),
-        chatbot.retry(turns.retry, chatbot, chatbot, **starting),
-        chatbot.edit(turns.edit, chatbot, chatbot, **starting),
-        chatbot.example_select(turns.example, None, chatbot, **starting),
+        chat_input.submit(**sending, **starting),
+        send.click(**sending, **starting),
+        chatbot.retry(**inline({"fn": turns.retry, "inputs": chatbot, "outputs": chatbot}), **starting),
+        chatbot.edit(**inline({"fn": turns.edit, "inputs": chatbot, "outputs": chatbot}), **starting),
+        chatbot.example_select(**inline({"fn": turns.example, "inputs": None, "outputs": chatbot}),
+                               **starting),
     ]
     streams = []
     for index, start in enumerate(starts):
@@ -240,14 +250,19 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
         streams[-1].then(None, js=IDLE, **quick)
         ended = streams[-1]
         if index < 2:  # sent from the box: a message `respond` refused goes back there
-            ended = ended.success(turns.take_back, [chatbot, chat_input],
-                                  [chatbot, chat_input, input_note], **quick)
+            refused = ended.success(None, chatbot, None, js=if_last_message_has(REFUSAL_MARK),
+                                    **quick)
+            refused.success(**taking_back, **quick).success(**saves.after_reply)
+            ended = ended.success(None, chatbot, None,
+                                  js=if_last_message_has(REFUSAL_MARK, has=False), **quick)
         ended.success(**saves.after_reply)
-    chatbot.undo(turns.undo, chatbot, [chatbot, chat_input], **quick).then(**saves.after_change)
-    stop.click(chat.stop, raw_replies, [chatbot, raw_replies], cancels=streams, js=IDLE,
-               **quick).then(**saves.after_change)
+    chatbot.undo(**inline({"fn": turns.undo, "inputs": chatbot, "outputs": [chatbot, chat_input]}),
+                 **quick).then(**saves.after_change)
+    stop.click(**inline({"fn": chat.stop, "inputs": raw_replies, "outputs": [chatbot, raw_replies]}),
+               cancels=streams, js=IDLE, **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
-        clear(chat.new_chat, None, [chatbot, raw_replies], cancels=streams, js=IDLE, **quick)
+        clear(**inline({"fn": chat.new_chat, "inputs": None, "outputs": [chatbot, raw_replies]}),
+              cancels=streams, js=IDLE, **quick)
     # The chat's copy buttons copy from the chat as it is at the click (static/copy.js): the
     # page clicks this button, unseen, and a step run in the page alone hands it the chat.
     copy_source = gr.Button("", elem_id="mm-copy-source", elem_classes=["mm-unseen"])

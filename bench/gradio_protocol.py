@@ -9,6 +9,7 @@ carries full output values, later ones diffs against the previous values, and
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,16 @@ class Dependency:
     # The page script ends its chain here on a plain page load: the step that reads a shared
     # chat's link from the address throws when there is none (ui/browser/share_scripts.py).
     ends_chain: bool = False
+    # The page script's condition on the chat's last message (`if_last_message_has` in
+    # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
+    gate: tuple[str, bool] | None = None
+    while_busy: bool = False  # the page script goes on only while the reply still streams
+
+
+def _page_gate(js: Any) -> tuple[str, bool] | None:
+    """The condition a step's page script puts on the chat's last message, if it has one."""
+    found = re.search(r'/\*mm-gate ("(?:[^"\\]|\\.)*") (has|lacks)\*/', js) if isinstance(js, str) else None
+    return (json.loads(found.group(1)), found.group(2) == "has") if found else None
 
 
 NO_SHARED_CHAT = "throw new Error('no shared chat')"
@@ -136,6 +147,8 @@ class AppModel:
             queue=d.get("queue") is not False, backend=bool(d.get("backend_fn", True)),
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
+            gate=_page_gate(d.get("js")),
+            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""),
             ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()

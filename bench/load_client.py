@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import ssl
 import time
 import uuid
@@ -196,6 +197,14 @@ class _Visitor:
         if dep.delay_s:
             await asyncio.sleep(dep.delay_s)  # as the page script waits before this step
         if not dep.backend:
+            if dep.while_busy and self.visit.done is not None:
+                return False, []  # the reply is over: the page's script ends this chain
+            if dep.gate is not None:  # the page's condition on the chat's last message
+                mark, has = dep.gate
+                chat = self.values.get(dep.inputs[0]) if dep.inputs else None
+                last = chat[-1] if isinstance(chat, list) and chat else None
+                return (last is not None and mark in json.dumps(last.get("content"),
+                                                                  ensure_ascii=False)) == has, []
             return not dep.ends_chain, []  # a front-end-only step
         if not dep.queue:
             response = await self.client.post(self.api + "/run/predict", json=self._body(dep),

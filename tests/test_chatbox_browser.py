@@ -8,6 +8,7 @@ from browser_kit import BOT, browser, open_page, send, serving, wait_for_reply, 
 from conftest import WAIT_FOR_CANCEL, FakeService
 
 from minimax_backend import Finish, ReasoningDelta, Settings, TextDelta, Usage
+from ui.browser.scripts import SEND_SAVE_DELAY_MS
 from ui.protect.guard import Guard, GuardConfig
 from ui.text.safe_markdown import display, original
 
@@ -144,7 +145,7 @@ def test_a_reply_cut_by_a_reload_is_stored_marked_and_retry_gives_it_whole(brows
     page = page_for(browser, url, "en-US", DESKTOP)
     send(page, "Tell me a story")
     wait_for_text(page, BOT, "Once upon")
-    page.wait_for_timeout(1800)  # the save a moment after sending
+    page.wait_for_timeout(SEND_SAVE_DELAY_MS + 800)  # the save a moment after sending
     page.reload()
     mark = ("This reply did not finish: the page was reloaded, closed or lost its connection "
             "while it came in. Press Retry to get it again.")

@@ -2,6 +2,7 @@
 export is one click to a file named after the chat, an imported chat whose title exists gets
 a number, and Rename and Delete are disabled until a chat is open."""
 import json
+import re
 
 import browser_kit
 import pytest
@@ -67,12 +68,15 @@ def test_export_is_one_click_named_after_the_chat_and_an_import_gets_a_title_of_
     name, markdown = saved(page, "#export-md")
     assert name == f"{FILE}.md"
     text = markdown.decode()
-    assert text.startswith(f"# {TITLE}\n") and f"### 🧑 User\n\n{TITLE}" in text
+    assert text.startswith(f"# {TITLE}\n")
+    assert re.search(rf"### 🧑 User\n\n\*\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC\*\n\n{re.escape(TITLE)}\n", text)
     name, data = saved(page, "#export-json")
     assert name == f"{FILE}.json"
     document = json.loads(data)
     assert document["title"] == TITLE
-    assert document["messages"][0] == {"role": "user", "content": TITLE}
+    assert document["messages"][0] == {"role": "user", "content": TITLE,
+                                       "at": document["messages"][0]["at"]}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["messages"][0]["at"])
     upload = page.locator("input[type=file][accept*='.json']")
     for count in (2, 3):
         upload.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": data}])

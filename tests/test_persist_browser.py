@@ -3,6 +3,7 @@ of `python app.py`, stay out of other browsers, keep their own settings, and rou
 through export and import."""
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -153,7 +154,12 @@ def test_export_then_import_round_trips_and_a_bad_file_changes_nothing(browser, 
     data = fetch(page, "#export-json", "导出测试.json")  # one click, named after the chat
     document = json.loads(data)
     assert document["format"] == "minimax-chat" and document["version"] == 1
-    assert document["messages"][0] == {"role": "user", "content": "导出测试"}
+    # ... with when it was sent (UTC), and its reply's usage (docs/features.md, "What a chat costs")
+    assert document["messages"][1]["usage"]["model"] == "MiniMax-M3"
+    assert document["messages"][1]["usage"]["completion"] > 0
+    assert document["messages"][0] == {"role": "user", "content": "导出测试",
+                                       "at": document["messages"][0]["at"]}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["messages"][0]["at"])
     assert document["messages"][1]["raw"].startswith("<think>") and document["messages"][1]["reasoning"]
     upload = page.locator("input[type=file][accept*='.json']")
     upload.set_input_files(files=[{"name": "chat.json", "mimeType": "application/json", "buffer": data}])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
 PAGE_STYLES = ("page.css", "share.css")
-PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js")
+PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js", "times.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).
@@ -22,11 +22,16 @@ SENT = ("(refusal) => { if (refusal) { window.mmBusy && window.mmBusy(false); "
 COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }"
 
 
-# A front-end step that only waits (before the save that keeps a sent message: see
-# `ui.conversations.panel.Saves.wire_send`). The benchmark's load client waits the same `setTimeout`.
-SEND_SAVE_DELAY_MS = 1000
-AFTER_A_MOMENT = ("(...args) => new Promise((done) => setTimeout(() => done(args), "
-                  f"{SEND_SAVE_DELAY_MS}))")
+# A front-end step that waits before the save that keeps a sent message (see
+# `ui.conversations.panel.Saves.wire_send`), and ends its chain if the reply is over by then:
+# the save after the reply keeps it. Under a crowd the first words can take a second or more,
+# and these saves (the whole store, both ways) queued ahead of them. The benchmark's load
+# client waits the same `setTimeout` and reads the same condition (`WHILE_BUSY`).
+SEND_SAVE_DELAY_MS = 2000
+WHILE_BUSY = "mm-while-busy"
+AFTER_A_MOMENT = (f"(...args) => /*{WHILE_BUSY}*/ new Promise((done, ended) => setTimeout(() => "
+                  "document.body.classList.contains('mm-busy') ? done(args) "
+                  f": ended(new Error('the reply is over')), {SEND_SAVE_DELAY_MS}))")
 
 def confirm_delete(question_zh: str, question_en: str) -> str:
     """Run by Delete before its handler: asks first (chats live only in this browser, so a
@@ -69,6 +74,30 @@ DOWNLOAD = """(name, body) => {
     }
     return [];
 }"""
+
+
+def usable_while_chosen(selectors: tuple[str, ...]) -> str:
+    """Run in the page when a list's value changes: the controls at `selectors` are usable
+    only while something is chosen. A Python step doing this made gradio rebuild each control
+    for the session (a props update), three rebuilds for every new chat's first message."""
+    targets = json.dumps(list(selectors))
+    return (f"(chosen) => {{ for (const s of {targets}) for (const el of document.querySelectorAll(s)) "
+            "el.disabled = !chosen; return []; }")
+
+
+def if_last_message_has(mark: str, has: bool = True) -> str:
+    """Run in the page with the chat: the chain goes on only if its last message does (or,
+    `has=False`, does not) hold `mark` (a step that throws ends its chain). It spares the
+    server a step that would change nothing: gradio rebuilds a component for each output left
+    as it was (`gr.skip()`). The benchmark's load client reads the same condition from this
+    text (`GATE`), as it reads the wait of `AFTER_A_MOMENT`."""
+    return (f"(chat) => {{ /*{GATE} {json.dumps(mark)} {'has' if has else 'lacks'}*/ "
+            "const last = (chat || []).at(-1); "
+            f"const has = !!last && JSON.stringify(last.content || '').includes({json.dumps(mark)}); "
+            f"if (has !== {'true' if has else 'false'}) throw new Error('not needed'); return []; }}")
+
+
+GATE = "mm-gate"
 
 
 def toggle_panel(elem_id: str) -> str:

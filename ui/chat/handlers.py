@@ -27,7 +27,7 @@ from ..text.strings import lang_of, text
 from ..text.valid_text import repaired
 from .attachments import Attached
 from .coalesce import INTERVAL, coalesce, page_interval
-from .history import PENDING, REFUSED, check_history, shown_answers, to_messages
+from .history import PENDING, REFUSED, chat_totals, check_history, shown_answers, to_messages
 from .lifecycle import Runs, session_of
 from .line import Line
 from .metered import metered
@@ -161,8 +161,9 @@ class ChatHandlers:
             chat_request = replace(chat_request, max_tokens=held.reply_tokens)
         # A partial reply sent back as text: only v2 takes its thinking inline (`turns.py`).
         inline = chat_request.api == V2 and spec_for(chat_request.model).reasoning == REASONING_INLINE
-        reply = Reply(inline_thinking=inline,
-                      budget_capped=capped, host_key=not route.api_key)
+        reply = Reply(inline_thinking=inline, budget_capped=capped, host_key=not route.api_key,
+                      model=chat_request.model, region=self._region(route),
+                      earlier=chat_totals(history))
 
         prompt = prompt_tokens(chat_request)
 
@@ -218,6 +219,15 @@ class ChatHandlers:
             # stopped, it ends frozen and marked (after any update still on its way).
             if shown is not None:
                 yield history + shown.messages(lang), _remember(raw_replies, history, shown)
+
+    def _region(self, route: Route) -> str:
+        """The region that prices the reply: the page's, else the server's."""
+        if route.region:
+            return route.region
+        try:
+            return self.service.settings().region
+        except MiniMaxError:
+            return ""
 
     def stop(self, raw_replies: RawReplies | None, request: gr.Request) -> tuple:
         """Cancel the reply and freeze it as last shown, marked as stopped.

@@ -20,6 +20,7 @@ from ..text.advice import refused
 from ..text.safe_markdown import original
 from ..text.strings import EN, text
 from .attachments import Attached, images_of
+from .cost import Totals, split_extra
 
 NOTE_CLASS = "mm-note"
 _NOTE_START = f'<div class="{NOTE_CLASS}'
@@ -30,6 +31,7 @@ IMAGES = "images"  # the kind of the note naming a user turn's images once they 
 # The kind of the note saying why a message was not sent at all (a limit, a setting): the
 # message then goes back into the box (`turns.TurnHandlers.take_back`).
 REFUSED = "refused"
+REFUSAL_MARK = f"mm-{REFUSED}"  # in every refusal note, and in the page's copy of it
 _IMAGES_NOTE = re.compile(rf'^{_NOTE_START} mm-{IMAGES}">🖼 (.*?)(<br>|</div>)', re.DOTALL)
 _NOTE_BODY = re.compile(rf'^{_NOTE_START} mm-\w+">(.*)</div>$', re.DOTALL)
 
@@ -52,7 +54,29 @@ def is_refusal(content: str) -> bool:
 def note_lines(content: str) -> list[str]:
     """The plain-text lines of a note (none for any other text)."""
     found = _NOTE_BODY.match(content)
-    return [html.unescape(line) for line in found.group(1).split("<br>")] if found else []
+    if not found:
+        return []
+    body, _ = split_extra(found.group(1))
+    return [html.unescape(line) for line in body.split("<br>")]
+
+
+def note_facts(content: str) -> dict:
+    """The facts a reply's note keeps (`cost`): usage, sent and done times; {} for none."""
+    found = _NOTE_BODY.match(content)
+    return split_extra(found.group(1))[1] if found else {}
+
+
+def chat_totals(history: Any) -> Totals:
+    """The tokens and estimated cost of the replies in `history`, from their notes."""
+    found = Totals()
+    for item in history if isinstance(history, list) else []:
+        try:
+            content = item_text(item) if isinstance(item, dict) else ""
+        except ValidationError:
+            continue
+        if is_note(content):
+            found.add(note_facts(content).get("usage"))
+    return found
 
 
 def images_note(described: list[str], lang: str) -> dict:

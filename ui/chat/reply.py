@@ -30,15 +30,17 @@ from ..protect.logs import redact_known
 from ..text.advice import advice
 from ..text.safe_markdown import display
 from ..text.strings import text
+from .cost import Totals, note_extra, usage_record
 from .history import NOTE_CLASS, PENDING
 
 log = logging.getLogger(__name__)
 
 
-def note(lines: list[str], kind: str = "info") -> dict:
-    """A display-only message under a reply; `lines` are plain text (escaped here)."""
+def note(lines: list[str], kind: str = "info", extra: str = "") -> dict:
+    """A display-only message under a reply; `lines` are plain text (escaped here), `extra`
+    the reply's facts and times (`cost.note_extra`, markup)."""
     body = "<br>".join(html.escape(line, quote=False) for line in lines)
-    return {"role": "assistant", "content": f'<div class="{NOTE_CLASS} mm-{kind}">{body}</div>'}
+    return {"role": "assistant", "content": f'<div class="{NOTE_CLASS} mm-{kind}">{body}{extra}</div>'}
 
 
 # Failures only whoever runs the app can mend (its key and balance, its settings, its server's
@@ -62,6 +64,10 @@ def error_lines(err: BaseException, lang: str, host_key: bool = False) -> list[s
     if err.reference():
         lines.append(redact_known(err.reference()))
     return lines
+
+
+def _utc(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,18 @@ class Reply:
     retrying: Retrying | None = None  # the client's wait before its next attempt, if any
     account_wait: float | None = None  # seconds left waiting for the host's account, if any
     host_key: bool = False  # sent with the app's own key (see `error_lines`)
+    # What prices the reply and dates it (`cost`): its model and region, the chat's replies
+    # before it, and the wall clock (`clock` measures durations only).
+    model: str = ""
+    region: str = ""
+    earlier: Totals | None = None
+    wall: Callable[[], float] = time.time
+    sent_at: str = ""
+    done_at: str = ""
 
     def __post_init__(self) -> None:
         self.started = self.started or self.clock()
+        self.sent_at = self.sent_at or _utc(self.wall())
 
     def apply(self, event: object) -> None:
         """Take in one backend event."""
@@ -124,6 +139,7 @@ class Reply:
         """The stream is over: finished, stopped by the visitor, or failed."""
         now = self.clock()
         self.ended_at = self.ended_at or now
+        self.done_at = self.done_at or _utc(self.wall())
         if self.think_started and not self.think_ended:
             self.think_ended = now
         self.stopped = self.stopped or stopped
@@ -156,10 +172,16 @@ class Reply:
             shown.append({"role": "assistant", "content": display(self.text)})
         lines = self._note_lines(lang)
         if lines:
-            shown.append(note(lines, "error" if self.error else "info"))
+            shown.append(note(lines, "error" if self.error else "info", self._extra(lang)))
         elif not shown and self.ended_at is None:  # nothing yet: say it is on its way
             shown.append(note([self._waiting(lang)], PENDING))
         return shown
+
+    def _extra(self, lang: str) -> str:
+        """The ended reply's facts and what they show: cost and times (`cost.note_extra`)."""
+        usage = usage_record(self.usage, self.model, self.region) if self.model else None
+        facts = {"usage": usage, "sent": self.sent_at, "at": self.done_at}
+        return note_extra(facts, self.earlier or Totals(), lang)
 
     def _waiting(self, lang: str) -> str:
         if self.retrying is None and self.account_wait:

@@ -32,11 +32,12 @@ def listed(store: dict, lang: str) -> tuple:
     return [(title_of(c, lang), c["id"]) for c in store["conversations"]], store["current"] or None
 
 
-def list_update(store: dict, lang: str, shown: tuple | None = None) -> dict:
-    """The list for `store`; a skip when it would show `shown` again (most saves change no
-    title: re-sending the list makes gradio rebuild the component for the session)."""
+def list_update(store: dict, lang: str, shown: tuple | None = None) -> Any:
+    """The list for `store`; only its value when it would show `shown` again. Most saves
+    change no title, and any props update, even an empty `gr.skip()`, makes gradio rebuild
+    the component for the session; a plain value is just sent (the page ignores it unchanged)."""
     choices, value = now_listed = listed(store, lang)
-    return gr.skip() if now_listed == shown else gr.update(choices=choices, value=value)
+    return value if now_listed == shown else gr.update(choices=choices, value=value)
 
 
 def kept(settings: ChatSettings | None) -> dict | None:

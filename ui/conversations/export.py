@@ -9,7 +9,15 @@ The JSON document is lossless and is also how a conversation is kept in the visi
                    "images"?: [str],   # user: what was attached ("PNG 800x600"), not the image
                    "raw"?: str,        # the assistant turn as MiniMax sent it (M2's <think> part)
                    "reasoning"?: str,  # the thinking shown folded away
-                   "note"?: {"kind": "info"|"error", "lines": [str]}}]}  # usage, errors
+                   "note"?: {"kind": "info"|"error", "lines": [str]},  # usage, errors
+                   "at"?: str,         # UTC, "2026-11-30T21:30:05Z": sent (user), ended (reply)
+                   "usage"?: {"prompt", "completion", "cached", "cache_write", "reasoning",
+                              "total": int, "model": str, "region": "cn"|"global"}}]}
+
+`at` and `usage` came after version 1's first files: optional, so older files still load, and
+an older app reading a newer file keeps the chat without them. An exported file adds
+"estimate" (the chat's tokens and estimated cost, with the price table's date): information
+for the reader, ignored on import, where the estimate is made again from `usage`.
 
 A file comes from anywhere, and stored data comes back from the browser: both are untrusted,
 so `parse_document` checks every field's type and size and rejects the whole file otherwise.
@@ -24,6 +32,7 @@ from typing import Any
 from minimax_backend.models import APIS, V2, spec_for
 from minimax_backend.types import THINKING
 
+from ..chat.cost import Totals, cost_line, time_of, totals, usage_of
 from ..chat.settings import TEXT_CHARS, UNIT, max_tokens_span
 from ..protect.limits import IMPORT_BYTES, MAX_CONTEXT_CHARS, TITLE_CHARS
 from ..text.files import TRANSCRIPT_LABELS, file_refusal
@@ -123,6 +132,12 @@ def _images(value: Any, where: str) -> list[str]:
     return [_text(line, f"{where}.images", IMAGE_LABEL_CHARS) for line in value]
 
 
+def _checked(value: Any, name: str, reason: str) -> Any:
+    if value is None:
+        raise FormatError(reason, name=name)
+    return value
+
+
 def parse_messages(value: Any) -> list[dict]:
     """Validated messages, with only the known fields kept."""
     if not isinstance(value, list):
@@ -144,6 +159,10 @@ def parse_messages(value: Any) -> list[dict]:
                     message[name] = _text(item[name], f"{where}.{name}", MAX_FIELD_CHARS)
             if item.get("note") is not None:
                 message["note"] = _note(item["note"], where)
+            if item.get("usage") is not None:
+                message["usage"] = _checked(usage_of(item["usage"]), f"{where}.usage", "usage")
+        if item.get("at") is not None:
+            message["at"] = _checked(time_of(item["at"]), f"{where}.at", "at")
         total += sum(len(v) for v in message.values() if isinstance(v, str))
         messages.append(message)
     if total > 2 * MAX_FILE_BYTES:
@@ -187,8 +206,13 @@ def load_json(data: bytes) -> dict:
 
 
 def dump_json(document: dict) -> str:
-    """The file's text: readable, Chinese kept as is."""
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    """The file's text: readable, Chinese kept as is, with the chat's estimate."""
+    estimate = totals(m.get("usage") for m in document["messages"]).as_export()
+    return json.dumps({**document, "estimate": estimate}, ensure_ascii=False, indent=2)
+
+
+def _stamp(value: str) -> str:
+    return f"{value[:10]} {value[11:19]} UTC"
 
 
 def _quote(text: str) -> str:
@@ -206,8 +230,11 @@ def to_markdown(document: dict, lang: str, *, thinking: bool = True, notes: bool
     lines += [f"*{labels['settings']}: {' · '.join(facts)}*", ""]
     if settings.get("system"):
         lines += [f"**{labels['system']}:**", "", _quote(settings["system"]), ""]
+    earlier = Totals()
     for message in document["messages"]:
         lines += [f"### {labels[message['role']]}", ""]
+        if message.get("at"):
+            lines += [f"*{_stamp(message['at'])}*", ""]
         if thinking and message.get("reasoning"):
             lines += ["<details>", f"<summary>{labels['thinking']}</summary>", "",
                       message["reasoning"], "", "</details>", ""]
@@ -216,5 +243,7 @@ def to_markdown(document: dict, lang: str, *, thinking: bool = True, notes: bool
         if message["content"]:
             lines += [message["content"], ""]
         if notes and message.get("note"):
-            lines += [_quote("\n".join(message["note"]["lines"])), ""]
+            said = [*message["note"]["lines"], cost_line(message.get("usage"), earlier, lang)]
+            lines += [_quote("\n".join(line for line in said if line)), ""]
+        earlier.add(message.get("usage"))
     return "\n".join(lines).rstrip() + "\n"

@@ -6,18 +6,22 @@ from typing import Any
 
 import gradio as gr
 
-from ..browser.scripts import AFTER_A_MOMENT, DOWNLOAD, confirm_delete
+from ..browser.scripts import AFTER_A_MOMENT, DOWNLOAD, confirm_delete, usable_while_chosen
 from ..chat.form import SettingsForm
+from ..chat.inline import inline
 from ..protect.limits import TITLE_CHARS
 from ..text.strings import EN, ZH, text, tr
 from .files import FileHandlers
 from .handlers import LEFT, ConversationHandlers
-from .store import browser_store, find, parse_store
+from .store import browser_store
 
 QUICK: dict[str, Any] = {"queue": False, "api_visibility": "private"}
 # Events that may refuse with gr.Error go through the queue: only there is its message shown.
 CHECKED: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
 ASK_DELETE = confirm_delete(text("confirm_delete", ZH), text("confirm_delete", EN))
+# Rename and Delete (and the title box) act on the open chat: usable only while one is.
+OPEN_CHAT_ONLY = usable_while_chosen(("#rename", "#delete-chat", "#rename-box textarea",
+                                      "#rename-box input"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class ConversationPanel:
                                   elem_classes=["mm-note"])
         self.list = gr.Radio([], elem_id="conversations", label=tr("conversations"),
                              show_label=False, container=False)
-        # Rename and Delete act on the open chat: disabled while none is (`_open_chat`).
+        # Rename and Delete act on the open chat: disabled while none is (`OPEN_CHAT_ONLY`).
         with gr.Row():
             self.rename_box = gr.Textbox(elem_id="rename-box", label=tr("rename_box"),
                                          show_label=False, max_length=TITLE_CHARS.default,
@@ -97,9 +101,7 @@ class ConversationPanel:
         for trigger in (self.rename.click, self.rename_box.submit):
             trigger(h.rename, [store, self.rename_box], [store, self.list, self.rename_box], **CHECKED)
         self.delete.click(h.delete, [store, self.confirmed], opened, js=ASK_DELETE, **CHECKED)
-        # The store, not the list, is read: the list's value may reach the server before its
-        # new choices do, and gradio refuses a value it doesn't list.
-        self.list.change(_open_chat, store, [self.rename_box, self.rename, self.delete], **QUICK)
+        self.list.change(None, self.list, None, js=OPEN_CHAT_ONLY, queue=False)
         exported = [self.export_name, self.export_body]
         self.export_md.click(**form.event(f.export_markdown, *on_screen, self.options),
                              outputs=exported, **QUICK).success(None, exported, None, js=DOWNLOAD)
@@ -113,16 +115,11 @@ class ConversationPanel:
             trigger(None, None, self.sent_in, js=f"() => '{LEFT}'", queue=False)
         sent = (store, self.sent_in, chatbot, raw_replies)
         return Saves(
-            after_change={**form.event(h.save, *on_screen), "outputs": [store, self.list], **QUICK},
-            on_send={**form.event(h.save_sent, *sent), "outputs": [store, self.list, self.sent_in],
-                     **QUICK},
-            after_reply={**form.event(h.save_reply, *sent), "outputs": [store, self.list], **QUICK},
+            after_change={**inline({**form.event(h.save, *on_screen), "outputs": [store, self.list]}),
+                          **QUICK},
+            on_send={**inline({**form.event(h.save_sent, *sent),
+                               "outputs": [store, self.list, self.sent_in]}), **QUICK},
+            after_reply={**inline({**form.event(h.save_reply, *sent), "outputs": [store, self.list]}),
+                         **QUICK},
             sent_in=self.sent_in)
 
-
-def _open_chat(stored: Any) -> tuple:
-    """Rename and Delete (and the title box) usable only while a chat is open. Outputs: title
-    box, Rename, Delete."""
-    store = parse_store(stored)
-    usable = gr.update(interactive=find(store, store["current"]) is not None)
-    return usable, usable, usable

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..chat.attachments import describe, image_blocks, is_ours
+from ..chat.cost import Totals, note_extra, split_extra
 from ..chat.history import (
     NOTE_CLASS,
     REFUSED,
@@ -30,13 +31,25 @@ from . import export
 _NOTE = re.compile(rf'^<div class="{NOTE_CLASS} mm-(\w+)">(.*)</div>$', re.DOTALL)
 
 
-def _note_lines(content: str) -> dict:
+def _note_lines(content: str) -> tuple[dict, dict]:
+    """A note's kind and lines, and the facts it keeps (`ui.chat.cost`)."""
     match = _NOTE.match(content)
     kind = match.group(1) if match else "info"
     # A refusal left in the chat (one of a Retry or an edit) is kept as the error it says.
     kind = "error" if kind == REFUSED else kind if kind in export.NOTE_KINDS else "info"
-    body = match.group(2) if match else re.sub(r"<[^>]+>", "", content)
-    return {"kind": kind, "lines": [html.unescape(line) for line in body.split("<br>")]}
+    body, facts = split_extra(match.group(2)) if match else (re.sub(r"<[^>]+>", "", content), {})
+    return {"kind": kind, "lines": [html.unescape(line) for line in body.split("<br>")]}, facts
+
+
+def _keep_facts(messages: list[dict], reply: dict, facts: dict) -> None:
+    """A reply's usage and end time on it, and its message's sent time on that message."""
+    if "usage" in facts:
+        reply["usage"] = facts["usage"]
+    if "at" in facts:
+        reply["at"] = facts["at"]
+    asked = next((m for m in reversed(messages) if m["role"] == "user"), None)
+    if "sent" in facts and asked is not None and "at" not in asked:
+        asked["at"] = facts["sent"]
 
 
 def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
@@ -68,7 +81,8 @@ def history_to_messages(history: Any, raw_replies: dict | None) -> list[dict]:
         if is_thought(item):
             last["reasoning"] = last.get("reasoning", "") + content
         elif is_note(content):
-            last["note"] = _note_lines(content)
+            last["note"], facts = _note_lines(content)
+            _keep_facts(messages, last, facts)
         elif content:
             last["content"] = f"{last['content']}\n\n{content}" if last["content"] else content
     for message in messages:
@@ -98,9 +112,11 @@ def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], di
     """The widget's history and the raw replies for validated document messages."""
     history: list[dict] = []
     raw: dict[str, str] = {}
+    earlier, sent = Totals(), ""
     for message in messages:
         shown = display(message["content"])
         if message["role"] == "user":
+            sent = message.get("at", "")
             if shown:
                 history.append({"role": "user", "content": shown})
             if message.get("images"):
@@ -114,5 +130,9 @@ def messages_to_history(messages: list[dict], lang: str) -> tuple[list[dict], di
             if message.get("raw"):
                 raw[shown] = message["raw"]
         if message.get("note"):
-            history.append(note(message["note"]["lines"], message["note"]["kind"]))
+            facts = {"usage": message.get("usage"), "sent": sent, "at": message.get("at")}
+            history.append(note(message["note"]["lines"], message["note"]["kind"],
+                                note_extra(facts, earlier, lang)))
+        earlier.add(message.get("usage"))
+        sent = ""
     return history, raw

@@ -2,6 +2,7 @@
 names, thinking, reset and the own-key fields, and the events that keep them consistent."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -35,7 +36,8 @@ class SettingsPanel:
     """Builds the settings and own-key fields in the current Blocks context; `form` is what a
     reply reads, `region`, `user_key` and `user_group` its route; `wire` connects the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, under_system: Callable[[], Any] | None = None) -> None:
+        """`under_system`: builds more fields right under the system prompt (Save as persona)."""
         spec = spec_for(DEFAULT_MODEL[V2])
         with gr.Accordion(tr("settings"), open=True):
             self.api = gr.Radio(API_CHOICES, value=V2, elem_id="api-mode",
@@ -51,6 +53,8 @@ class SettingsPanel:
             self.system = gr.Textbox(elem_id="system-prompt", lines=3, max_lines=12,
                                      max_length=SYSTEM_CHARS.default, label=tr("system"),
                                      info=tr("system_info"), placeholder=tr("system_placeholder"))
+            if under_system is not None:
+                under_system()
             self.temperature = gr.Slider(0.01, 1.0, value=spec.default_temperature, step=0.01,
                                          elem_id="temperature", label=tr("temperature"),
                                          info=tr("temperature_info"))

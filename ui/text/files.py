@@ -24,6 +24,10 @@ FILE_REFUSALS: dict[str, dict[str, str]] = {
                                   "“settings.max_tokens” 必须是 1 到 {limit} 之间的整数"),
     "note": _not_importable("“{where}.note” must be {{kind: info|error, lines: [text]}}",
                             "“{where}.note” 必须是 {{kind: info|error, lines: [文本]}}"),
+    "at": _not_importable("“{name}” must be a UTC time like 2026-11-30T21:30:05Z",
+                          "“{name}” 必须是 UTC 时间，例如 2026-11-30T21:30:05Z"),
+    "usage": _not_importable("“{name}” must be {{prompt, completion, …: whole numbers, model, region: cn|global}}",
+                             "“{name}” 必须是 {{prompt、completion 等整数, model, region: cn|global}}"),
     "one_of": _not_importable("“{name}” must be one of {allowed}", "“{name}” 必须是 {allowed} 之一"),
     "images": _not_importable("“{where}.images” must be a list of at most {limit} lines",
                               "“{where}.images” 必须是最多 {limit} 行文本的列表"),
@@ -45,6 +49,11 @@ FILE_REFUSALS: dict[str, dict[str, str]] = {
 def file_refusal(reason: str, lang: str, **values: object) -> str:
     """Why a file was refused, in `lang` (Chinese for "zh", else English)."""
     return FILE_REFUSALS[reason][ZH if lang == ZH else EN].format(**values)
+
+
+def refusal_detail(reason: str, lang: str, **values: object) -> str:
+    """`file_refusal` without its opening words (for a file of another kind to say)."""
+    return file_refusal(reason, lang, **values).removeprefix(_NOT_IMPORTABLE[ZH if lang == ZH else EN])
 
 
 # The headings of a conversation exported as Markdown.

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices, routes, share_words
+from . import choices, cost_words, persona_words, routes, share_words
 
 ZH, EN = "zh", "en"
 
@@ -133,6 +133,7 @@ CONTROLS = {
 for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images and keys
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
     CONTROLS[_lang].update(routes.CONTROLS[_lang])
+    CONTROLS[_lang].update(persona_words.CONTROLS[_lang])
     CONTROLS[_lang].update(share_words.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
@@ -247,6 +248,8 @@ MESSAGES = {
 
 MESSAGES.update(choices.MESSAGES)
 MESSAGES.update(routes.MESSAGES)
+MESSAGES.update(persona_words.MESSAGES)
+MESSAGES.update(cost_words.MESSAGES)
 MESSAGES.update(share_words.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
