@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
+PAGE_STYLES = ("page.css", "share.css")
 PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js", "times.js")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
@@ -111,7 +112,7 @@ TO_INPUT = "() => { const box = document.querySelector('#chat-input textarea'); 
 def page_css() -> str:
     """The page's style: the layout that keeps the message box on a phone's first screen,
     the panels, touch targets, visible focus, the notes."""
-    return (STATIC / "page.css").read_text(encoding="utf-8")
+    return "\n".join((STATIC / name).read_text(encoding="utf-8") for name in PAGE_STYLES)
 
 
 def page_js() -> str:
