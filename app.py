@@ -41,6 +41,8 @@ from ui.conversations.handlers import ConversationHandlers
 from ui.conversations.panel import ConversationPanel, Saves
 from ui.conversations.persona_handlers import PersonaHandlers
 from ui.conversations.persona_panel import PersonaSection
+from ui.conversations.share import ShareHandlers
+from ui.conversations.share_panel import SharePanel
 from ui.panels.own_key import route_line
 from ui.panels.settings import SettingsPanel
 from ui.protect.account import AccountConfig
@@ -110,6 +112,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
             personas = PersonaSection(PersonaHandlers(chat.runs))
             conversations = ConversationPanel(ConversationHandlers(chat.runs),
                                               FileHandlers(chat.runs))
+            sharing = SharePanel(ShareHandlers(chat.runs))
+            sharing.controls()
         raw_replies = gr.State({})  # answer as shown -> raw reply, server-side only
         attached = gr.State({})  # the session's images as sent (ui/chat/attachments.py)
 
@@ -124,6 +128,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
                                           scale=0, min_width=40)
             gr.Markdown(tr("subtitle"), elem_id="subtitle")
             banner = gr.Markdown(visible=False, elem_id="banner")
+            sharing.view(LATEX_DELIMITERS)  # a chat opened by link, read-only, in place of the chat
             chatbot = gr.Chatbot(
                 elem_id="chatbot", label=tr("chat"), editable="user",
                 latex_delimiters=LATEX_DELIMITERS, buttons=["copy", "copy_all"],
@@ -159,6 +164,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         open_settings.click(None, js=toggle_panel("settings-panel"), queue=False)
         saves = conversations.wire(chatbot, raw_replies, settings.form, new_chat, demo)
         personas.wire(conversations, chatbot, raw_replies, settings.form, demo)
+        sharing.wire(conversations.store, conversations.list, chatbot, raw_replies, settings.form, demo)
         reply = reply_event(chat, settings.form, chatbot, raw_replies, settings.region, settings.user_key,
                             settings.user_group, attached, settings.own_key.refused)
         _wire_chat(chat, chatbot, (raw_replies, attached), (chat_input, input_note), send, stop,

@@ -104,6 +104,9 @@ class Dependency:
     only_on_success: bool
     api_name: str | None
     delay_s: float = 0.0  # the page script's wait before this step (a `setTimeout` in its js)
+    # The page script ends its chain here on a plain page load: the step that reads a shared
+    # chat's link from the address throws when there is none (ui/browser/share_scripts.py).
+    ends_chain: bool = False
     # The page script's condition on the chat's last message (`if_last_message_has` in
     # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
     gate: tuple[str, bool] | None = None
@@ -114,6 +117,9 @@ def _page_gate(js: Any) -> tuple[str, bool] | None:
     """The condition a step's page script puts on the chat's last message, if it has one."""
     found = re.search(r'/\*mm-gate ("(?:[^"\\]|\\.)*") (has|lacks)\*/', js) if isinstance(js, str) else None
     return (json.loads(found.group(1)), found.group(2) == "has") if found else None
+
+
+NO_SHARED_CHAT = "throw new Error('no shared chat')"
 
 
 def _page_delay(js: Any) -> float:
@@ -142,7 +148,8 @@ class AppModel:
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
             gate=_page_gate(d.get("js")),
-            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""))
+            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""),
+            ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
                    if c.get("props", {}).get("elem_id")}

@@ -205,7 +205,7 @@ class _Visitor:
                 last = chat[-1] if isinstance(chat, list) and chat else None
                 return (last is not None and mark in json.dumps(last.get("content"),
                                                                   ensure_ascii=False)) == has, []
-            return True, []  # a front-end-only step
+            return not dep.ends_chain, []  # a front-end-only step
         if not dep.queue:
             response = await self.client.post(self.api + "/run/predict", json=self._body(dep),
                                               headers=self.headers)

@@ -79,6 +79,15 @@ def open_panel(page, panel, button):
     if not page.locator(f"#{panel}.open").count():
         page.click(f"#{button}")
     page.wait_for_selector(f"#{panel}.open .sidebar-content", state="visible")
+    settled(page, f"#{panel}")
+
+
+def settled(page, selector):
+    """Wait until `selector` and what it holds have stopped moving (a panel slides in over
+    0.3 s, an accordion unfolds): fields typed into while they move are what a visitor never does."""
+    page.wait_for_function("sel => !document.querySelector(sel).getAnimations({subtree: true})"
+                           ".some(a => a instanceof CSSTransition)",
+                           arg=selector, timeout=TIMEOUT)
 
 
 def open_settings(page):

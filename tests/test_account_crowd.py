@@ -6,10 +6,15 @@ after a waiting note, and none sees a 1002; MiniMax refusing for a while only sl
 The window is 4 s instead of a minute, so the crowd takes seconds."""
 from __future__ import annotations
 
-import time
-
 import pytest
-from gradio_client import Client
+from account_crowd_kit import (
+    WAITING,
+    ask_all,
+    check_every_reply,
+    open_clients,
+    texts,
+    waited,
+)
 from limits.storage import MemoryStorage
 
 import app
@@ -20,9 +25,6 @@ from ui.protect.account import AccountConfig, AccountGate
 from ui.protect.account_line import AccountLine
 
 N, WINDOW = 2, 4
-# A model without thinking, so the reply is plain answer text (tests/test_safety_faults.py).
-CONTROLS = ["v2", "cn", "abab6.5s-chat", "", 0.1, 0.95, 256, "MM智能助理", "用户", "adaptive", "", ""]
-WAITING = "⏳ Waiting for a free slot on the host's MiniMax account, about"
 
 
 def serve(emulator: Emulator, config: AccountConfig):
@@ -49,37 +51,6 @@ def crowd_app(request):
         emulator.stop()
 
 
-def ask_all(address: str, visitors: int) -> list[list]:
-    """Every visitor's updates. They ask one after another, each once the one before has
-    heard back (a reply or a waiting note), so their order is known; then all wait at once."""
-    clients = [Client(address, verbose=False, headers={"Accept-Language": "en"},
-                      httpx_kwargs={"timeout": 30}) for _ in range(visitors)]
-    jobs = []
-    deadline = time.monotonic() + 60
-    for n, client in enumerate(clients):
-        history = [{"role": "user", "content": [{"type": "text", "text": f"visitor {n}"}]}]
-        jobs.append(client.submit(history, *CONTROLS, api_name="/respond"))
-        while not (jobs[-1].outputs() or jobs[-1].done()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-    for job in jobs:
-        job.result(timeout=max(1, deadline - time.monotonic()))
-    return [job.outputs() for job in jobs]
-
-
-def texts(history) -> list[str]:
-    return [item["content"][0]["text"] for item in history]
-
-
-def check_every_reply(updates: list[list]) -> None:
-    for n, outputs in enumerate(updates):
-        final = texts(outputs[-1])
-        assert final[0] == f"visitor {n}"
-        assert f"> visitor {n}" in final[1], final  # the emulator quotes the message it answers
-        assert "mm-error" not in final[-1] and "1002" not in final[-1], final[-1]
-        assert not any("Too many requests" in text or "1002" in text
-                       for output in outputs for text in texts(output))
-
-
 @pytest.mark.parametrize("crowd_app", [(
     # MiniMax's window a little shorter than the app's: the app stays under MiniMax's count.
     EmulatorConfig(interval_ms=2, rpm=N, rpm_window=WINDOW - 0.3),
@@ -87,11 +58,9 @@ def check_every_reply(updates: list[list]) -> None:
 )], indirect=True)
 def test_a_crowd_of_three_times_the_limit_gets_every_reply_in_order_after_waiting(crowd_app):
     emulator, address = crowd_app
-    updates = ask_all(address, 3 * N)
+    updates = ask_all(open_clients(address, 3 * N))
     check_every_reply(updates)
-    waited = [n for n, outputs in enumerate(updates)
-              if any(WAITING in text for output in outputs for text in texts(output))]
-    assert waited == list(range(N, 3 * N))  # all but the first N were told to wait
+    assert waited(updates) == list(range(N, 3 * N))  # all but the first N were told to wait
     asked = [r.body["messages"][-1]["content"] for r in emulator.requests]
     assert asked == [f"visitor {n}" for n in range(3 * N)]  # one request each, in order
     assert emulator.state.refused_for_rate == 0
@@ -103,7 +72,7 @@ def test_a_crowd_of_three_times_the_limit_gets_every_reply_in_order_after_waitin
 )], indirect=True)
 def test_minimax_refusing_for_a_while_slows_the_crowd_down_without_failing_it(crowd_app):
     emulator, address = crowd_app
-    updates = ask_all(address, 3)
+    updates = ask_all(open_clients(address, 3))
     check_every_reply(updates)
     assert all(any(WAITING in text for output in outputs for text in texts(output))
                for outputs in updates)

@@ -128,6 +128,9 @@ class Slots:
     def back_off(self, err) -> float:
         return 0.0
 
+    def line_heads(self, stale: float) -> None:
+        return None  # one process
+
 
 def names(line: AccountLine) -> list[str]:
     return [f"{t.visitor}{t.tokens}" for t in line.order()]

@@ -4,6 +4,7 @@ emulator stands in for the host's MiniMax: it knows the host's key and one visit
 import browser_kit
 import pytest
 from browser_kit import BOT, open_page, send, serving, wait_for_reply, wait_for_text
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from minimax_backend import Settings
 from minimax_backend.emulator import Emulator, EmulatorConfig
@@ -43,14 +44,20 @@ def hosted_url(minimax):
 
 
 def route_is(page, words):
-    page.wait_for_function("([sel, words]) => document.querySelector(sel).innerText.trim() == words",
-                           arg=[ROUTE, words], timeout=browser_kit.TIMEOUT)
+    try:
+        page.wait_for_function("([sel, words]) => document.querySelector(sel).innerText.trim() == words",
+                               arg=[ROUTE, words], timeout=browser_kit.TIMEOUT)
+    except PlaywrightTimeout:
+        typed = "a key" if page.input_value("#user-key input") else "nothing"
+        raise AssertionError(f"the line says {page.inner_text(ROUTE)!r}, not {words!r}; "
+                             f"the key field holds {typed}") from None
 
 
 def open_key_panel(page, title):
     browser_kit.open_settings(page)  # closed until its button in the top bar is pressed
     page.get_by_role("button", name=title).click()
     page.locator("#user-key input").wait_for(state="visible")
+    browser_kit.settled(page, "#settings-panel")  # the fold has opened; typing may begin
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -74,10 +81,7 @@ def test_offline_the_line_says_demo_then_your_key_and_forget_clears_both_fields(
     page.context.close()
 
 
-# Desktop only for now: at 390×844 this test timed out waiting for the line to say "your key"
-# after the key was typed in two of three clean full runs of the suite (never when run alone).
-# The phone's route line is checked by the test above; the cause is open (see the issue note).
-@pytest.mark.parametrize("size", SIZES[:1])
+@pytest.mark.parametrize("size", SIZES)
 def test_a_refused_key_is_not_used_and_the_line_says_the_hosts_key_answers(browser, minimax,
                                                                            hosted_url, size):
     page = open_page(browser, hosted_url, locale="zh-CN", viewport=size)

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
+PAGE_STYLES = ("page.css", "share.css", "search.css")
 PAGE_SCRIPTS = ("ime.js", "busy.js", "focus.js", "layout.js", "copy.js", "count.js", "a11y.js",
                 "times.js", "search.js")
-PAGE_STYLES = ("page.css", "search.css")
 
 # Run by the events that start a reply and by those that end one (a handler's `js=`: it gets
 # the event's input values and must hand them on to the Python function).

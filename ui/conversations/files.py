@@ -28,6 +28,20 @@ from .store import (
 )
 
 
+def add_copy(store: dict, document: dict, lang: str) -> tuple:
+    """Open a validated `document` (an import, a shared link) as a new conversation at the
+    top of `store`, within its bounds. Outputs: as `restore`."""
+    conversation = {"id": new_id(), **document}
+    # A chat imported twice, or back into the browser it came from, gets a title of its own.
+    taken = {title_of(c, lang) for c in store["conversations"]}
+    title = title_of(conversation, lang)
+    if title in taken:
+        conversation["title"] = unused_title(title, taken)
+    store["conversations"].insert(0, conversation)
+    store["current"] = conversation["id"]
+    return open_conversation(bound(store), conversation, lang)
+
+
 class FileHandlers:
     """Export and import; `runs.busy(session)` is True while a reply streams (no import then)."""
 
@@ -54,15 +68,7 @@ class FileHandlers:
             gr.Warning(text("import_unreadable", lang))
             return unchanged()
         store = keep_current(parse_store(stored), history, raw, settings, lang)
-        conversation = {"id": new_id(), **document}
-        # A chat imported twice, or back into the browser it came from, gets a title of its own.
-        taken = {title_of(c, lang) for c in store["conversations"]}
-        title = title_of(conversation, lang)
-        if title in taken:
-            conversation["title"] = unused_title(title, taken)
-        store["conversations"].insert(0, conversation)
-        store["current"] = conversation["id"]
-        return open_conversation(bound(store), conversation, lang)
+        return add_copy(store, document, lang)
 
     def _document(self, stored: Any, history: Any, raw: Any, settings: ChatSettings | None,
                   lang: str) -> dict:

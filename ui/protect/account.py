@@ -27,6 +27,7 @@ from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateL
 from minimax_backend import MiniMaxError
 
 from .limits import ACCOUNT_MAX_WAIT, ACCOUNT_REQUESTS, ACCOUNT_TOKENS, ACCOUNT_WINDOW
+from .line_heads import LineHeads, heads_for
 from .shared import storage as shared_storage
 
 # MiniMax's refusals that mean "this account, too fast": 1002 (RPM), and 1039 when it says TPM.
@@ -154,6 +155,11 @@ class AccountGate:
             self.storage.clear(PAUSE)
             self.storage.incr(PAUSE, max(1, round(seconds)))  # Redis expires in whole seconds
         return max(seconds, left)
+
+    def line_heads(self, stale: float) -> LineHeads | None:
+        """Where the replicas' account lines say whose head waits longest (`line_heads.py`);
+        None when the count is this process's own."""
+        return heads_for(self.storage, stale)
 
     def _until(self, at: float) -> float:
         return max(0.05, at - self._clock())

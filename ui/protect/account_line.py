@@ -5,7 +5,9 @@ first waiting reply, then each one's second, and so on, so one visitor's many ta
 requests cannot take every slot. Only the line's head asks the shared count (`AccountGate`),
 for itself and as many after it as the count lets go at once, so a crowd under the limit goes
 in one step, and no reply shows a waiting note unless the count said wait. Across replicas that
-count is what is shared, each process keeping its own fair order.
+count is what is shared, each process keeping its own fair order, and so is who goes next:
+a process lets a reply go only if no other replica's line head has waited longer
+(`line_heads.py`, with Redis).
 
 A visitor is their address (the guard's `ip:` key): tabs are sessions, so a session key would
 let a tab farm take turn after turn; visitors behind one NAT share a turn.
@@ -13,6 +15,7 @@ let a tab farm take turn after turn; visitors behind one NAT share a turn.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections import OrderedDict, deque
@@ -20,7 +23,16 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from redis.exceptions import RedisError
+
+from .line_heads import LineHeads
+
+log = logging.getLogger(__name__)
+
 POLL = 2.0  # seconds between a waiting reply's looks at the line (and its note's refresh)
+# Another replica's head not seen for this long is gone (it died): several polls, and at least
+# STALE_S, since a loaded replica's look at the line can come late.
+STALE_POLLS, STALE_S = 5, 10.0
 BATCH = 64  # replies the head may let go at once (the app streams at most 64 at a time)
 
 
@@ -38,6 +50,8 @@ class Gate(Protocol):
     @property
     def max_wait(self) -> float: ...
 
+    def line_heads(self, stale: float) -> LineHeads | None: ...
+
 
 class AccountBusy(Exception):
     """No slot on the host's account comes within the wait allowed (`max_wait` seconds)."""
@@ -53,6 +67,7 @@ class Ticket:
 
     visitor: str
     tokens: int
+    joined: float  # wall clock, comparable across replicas; 0 for one sent back to the front
     woken: asyncio.Event = field(default_factory=asyncio.Event)
     granted: bool = False  # the gate has counted it: it goes
 
@@ -65,6 +80,10 @@ class AccountLine:
         self.gate, self.clock, self._poll = gate, clock, poll
         self._visitors: OrderedDict[str, deque[Ticket]] = OrderedDict()  # the rotation
         self._blocked = 0.0  # the wait the gate last gave the head; 0 while replies go
+        self._heads: LineHeads | None = None
+        self._heads_known = False  # the gate's storage is only opened in a worker thread
+        self._said = False  # this line's head is among the replicas' (`_take`)
+        self._unsaying: set[asyncio.Task] = set()
 
     def order(self) -> list[Ticket]:
         """Who goes next, in order: every visitor's first, then every visitor's second …"""
@@ -78,7 +97,7 @@ class AccountLine:
     def join(self, visitor: str, tokens: int = 0, first: bool = False) -> Ticket:
         """A place in the line; `first`: before everyone (a reply MiniMax refused for the
         account's rate had its turn already)."""
-        ticket = Ticket(visitor, tokens)
+        ticket = Ticket(visitor, tokens, 0.0 if first else time.time())
         queue = self._visitors.setdefault(visitor, deque())
         if first:
             queue.appendleft(ticket)
@@ -100,6 +119,11 @@ class AccountLine:
         head = next((t for t in self.order() if not t.granted), None)
         if head is not None:
             head.woken.set()
+        elif self._said:  # nobody waits here any more: other replicas need not wait for us
+            self._said = False
+            task = asyncio.get_running_loop().create_task(asyncio.to_thread(self._unsay))
+            self._unsaying.add(task)
+            task.add_done_callback(self._unsaying.discard)
 
     async def turn(self, visitor: str, tokens: int = 0, since: float | None = None,
                    max_wait: float | None = None, first: bool = False) -> AsyncIterator[float]:
@@ -139,7 +163,7 @@ class AccountLine:
         (one thread hop for a crowd, not one each); 0, or the wait the gate gave the first one
         it refused."""
         batch = order[:BATCH]
-        granted, wait = await asyncio.to_thread(self._take, [t.tokens for t in batch])
+        granted, wait = await asyncio.to_thread(self._take, batch, len(order))
         for ticket in batch[:granted]:
             ticket.granted = True
             ticket.woken.set()
@@ -149,9 +173,34 @@ class AccountLine:
                 other.woken.set()
         return wait
 
-    def _take(self, costs: list[int]) -> tuple[int, float]:
-        for done, cost in enumerate(costs):
-            wait = self.gate.take(cost)
+    def _take(self, batch: list[Ticket], waiting: int) -> tuple[int, float]:
+        """In a worker thread: count `batch` in order while the gate lets them go and no other
+        replica's head has waited longer; how many went, and the wait for the first that did
+        not. `waiting`: the whole line's length (all went: this line says it waits no more)."""
+        before = self._say(batch[0].joined)
+        for done, ticket in enumerate(batch):
+            if before is not None and ticket.joined > before:  # another replica's turn first
+                return done, self.gate.slot_seconds()
+            wait = self.gate.take(ticket.tokens)
             if wait:
                 return done, wait
-        return len(costs), 0.0
+        if len(batch) == waiting:
+            self._say(None)
+        return len(batch), 0.0
+
+    def _unsay(self) -> None:
+        try:
+            self._say(None)
+        except RedisError as err:  # the others forget this line's head once it is stale
+            log.warning("account line: could not leave the replicas' line: %s", type(err).__name__)
+
+    def _say(self, joined: float | None) -> float | None:
+        """Tell the other replicas when this line's head joined (None: nobody waits here);
+        when the longest-waiting of theirs did (None: none waits, or there are no others)."""
+        if not self._heads_known:
+            self._heads = self.gate.line_heads(max(STALE_S, STALE_POLLS * self._poll))
+            self._heads_known = True
+        if self._heads is None:
+            return None
+        self._said = joined is not None
+        return self._heads.earliest_elsewhere(joined)

@@ -11,7 +11,7 @@ from typing import Any
 import gradio as gr
 from gradio.components.chatbot import ExampleMessage
 
-from . import choices, cost_words, persona_words, routes, search_words
+from . import choices, cost_words, persona_words, routes, search_words, share_words
 
 ZH, EN = "zh", "en"
 
@@ -134,6 +134,7 @@ for _lang in (EN, ZH):  # the settings panel's words on APIs, thinking, images a
     CONTROLS[_lang].update(choices.CONTROLS[_lang])
     CONTROLS[_lang].update(routes.CONTROLS[_lang])
     CONTROLS[_lang].update(persona_words.CONTROLS[_lang])
+    CONTROLS[_lang].update(share_words.CONTROLS[_lang])
     CONTROLS[_lang].update(search_words.CONTROLS[_lang])
 # Browsers report zh-CN / zh-TW; gradio matches the exact locale first.
 I18N = gr.I18n(en=CONTROLS[EN], zh=CONTROLS[ZH], **{"zh-CN": CONTROLS[ZH], "zh-TW": CONTROLS[ZH]})
@@ -250,6 +251,7 @@ MESSAGES.update(choices.MESSAGES)
 MESSAGES.update(routes.MESSAGES)
 MESSAGES.update(persona_words.MESSAGES)
 MESSAGES.update(cost_words.MESSAGES)
+MESSAGES.update(share_words.MESSAGES)
 MESSAGES.update(search_words.MESSAGES)
 
 EXAMPLES: list[ExampleMessage] = [
