@@ -62,7 +62,6 @@ from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 # place, which gradio's queue shows only as a bare "queue: 3/5" in the chat's corner.
 CHAT_CONCURRENCY = None
 OTHER_CONCURRENCY = 64  # every other queued event (conversation steps)
-MAX_THREADS = 64  # quick steps; each streaming reply reads in a thread of its own
 QUEUE_SIZE = 256
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
 # A paste this many times the longest message stays text in the box (gradio makes a longer
@@ -269,6 +268,15 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     copy_source.click(None, chatbot, None, js=COPY_FROM, **quick)
 
 
+def worker_slots(line: Line) -> int:
+    """gradio's `max_threads`. Its queue runs at most that many queued events at once,
+    whatever their concurrency limits (`Queue.active_jobs`), and every reply streaming or
+    waiting in the line holds one: at gradio's 40, or the 64 set here before, visitors past
+    that waited unseen for a whole reply, ahead of the line that would have shown them their
+    place. Threads are made only as steps need them (most run on the loop: `inline`)."""
+    return line.capacity + line.max_waiting + OTHER_CONCURRENCY
+
+
 # The page installs as an app (gradio serves /manifest.json and this icon at 192 and 512 px);
 # without `pwa` gradio's settings panel shows visitors a note telling the host to enable it.
 ICON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "icon.png")
@@ -287,7 +295,8 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
             "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
-            "footer_links": ["gradio", "settings"], "max_threads": MAX_THREADS, "js": page_js(),
+            "footer_links": ["gradio", "settings"], "max_threads": worker_slots(Line.from_env()),
+            "js": page_js(),
             "enable_monitoring": False, "pwa": True, "favicon_path": ICON}
 
 
