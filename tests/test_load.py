@@ -1,11 +1,11 @@
 """80 visitors streaming at once through `python app.py` and the emulator (both their own
 processes), driven by the benchmark's asyncio client over gradio's queue protocol, which costs
-far less CPU than 50 gradio_client instances would. The crowd is the benchmark's: a model that
-streams no thinking, so the first chunk is the first token a visitor sees, and a 5-second reply
-of 200 chunks. No failure, every first token before any reply ends, no reply in the wrong session, no visitor left without a first
-token, and the app's memory back near idle afterwards. How fast the first token comes (the
-1-second target) is the benchmark's to measure (`python bench/run.py`): on a machine busy with
-other work a timed test of it fails for reasons that are not the app's."""
+far less CPU than 80 gradio_client instances would. The emulator streams no thinking, so the
+first chunk is the first token a visitor sees, and a 5-second reply of 200 chunks. No failure,
+every first token before any reply ends, no reply in the wrong session, no visitor left without
+a first token, and the app's memory back near idle afterwards. How fast the first token comes
+(the 1-second target) is the benchmark's to measure (`python bench/run.py`): on a machine busy
+with other work a timed test of it fails for reasons that are not the app's."""
 import asyncio
 import gc
 import re
