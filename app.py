@@ -63,6 +63,11 @@ from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 CHAT_CONCURRENCY = None
 OTHER_CONCURRENCY = 64  # every other queued event (conversation steps)
 QUEUE_SIZE = 256
+# How often gradio tells each visitor still in its queue their place (seconds). Its default
+# ("auto") tells every one of them each time any event starts: 100 visitors sending at once
+# cost ~5,000 messages, sent in one run of the event loop, and every first token waited for
+# them (the line, ui/chat/line.py, shows a waiting visitor their own place anyway).
+QUEUE_STATUS_EVERY_S = 1.0
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
 # A paste this many times the longest message stays text in the box (gradio makes a longer
 # one a file): a message too long is kept whole, for the visitor to shorten.
@@ -175,7 +180,8 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
         demo.load(None, js=message_limit(guard.config.max_message_chars, words),
                   queue=False, api_visibility="private")
 
-    demo.queue(default_concurrency_limit=OTHER_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False)
+    demo.queue(default_concurrency_limit=OTHER_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False,
+               status_update_rate=QUEUE_STATUS_EVERY_S)
     _browser_steps_off_run(demo)
     _skip_traffic_summary(demo)
     return demo
