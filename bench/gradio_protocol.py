@@ -120,6 +120,8 @@ def _page_gate(js: Any) -> tuple[str, bool] | None:
 
 
 NO_SHARED_CHAT = "throw new Error('no shared chat')"
+# The save after sending goes on only while the reply streams (`AFTER_A_MOMENT`).
+WHILE_BUSY = "/*mm-while-busy*/"
 
 
 def _page_delay(js: Any) -> float:
@@ -148,7 +150,7 @@ class AppModel:
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
             gate=_page_gate(d.get("js")),
-            while_busy="/*mm-while-busy*/" in str(d.get("js") or ""),
+            while_busy=WHILE_BUSY in str(d.get("js") or ""),
             ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()

@@ -130,3 +130,18 @@ def test_compare_times_first_tokens_of_two_checkouts_in_turns():
     rows = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in lines[1:]}
     assert set(rows) == {"this", "other"}
     assert all(len(ms) == 2 and all(0 < m < 5000 for m in ms) for ms in rows.values())
+
+
+def test_the_load_client_reads_the_page_scripts_conditions():
+    """The client runs no page script: it reads the conditions the page's steps put on a
+    chain, or its visitors would run steps the page skips (take_back after every reply)."""
+    import app
+    from bench.gradio_protocol import AppModel
+    from ui.browser.scripts import SEND_SAVE_DELAY_MS
+    from ui.chat.history import REFUSAL_MARK
+
+    model = AppModel.from_config(app.build_demo().get_config_file())
+    gates = sorted(d.gate for d in model.dependencies if d.gate is not None)
+    assert gates == [(REFUSAL_MARK, False)] * 2 + [(REFUSAL_MARK, True)] * 2  # Enter and Send
+    waits = [d for d in model.dependencies if d.while_busy]
+    assert waits and all(d.delay_s == SEND_SAVE_DELAY_MS / 1000 for d in waits)

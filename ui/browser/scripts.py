@@ -86,6 +86,9 @@ def usable_while_chosen(selectors: tuple[str, ...]) -> str:
             "el.disabled = !chosen; return []; }")
 
 
+GATE = "mm-gate"
+
+
 def if_last_message_has(mark: str, has: bool = True) -> str:
     """Run in the page with the chat: the chain goes on only if its last message does (or,
     `has=False`, does not) hold `mark` (a step that throws ends its chain). It spares the
@@ -96,9 +99,6 @@ def if_last_message_has(mark: str, has: bool = True) -> str:
             "const last = (chat || []).at(-1); "
             f"const has = !!last && JSON.stringify(last.content || '').includes({json.dumps(mark)}); "
             f"if (has !== {'true' if has else 'false'}) throw new Error('not needed'); return []; }}")
-
-
-GATE = "mm-gate"
 
 
 def toggle_panel(elem_id: str) -> str:
