@@ -266,8 +266,8 @@ def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, 
     stop.click(**inline({"fn": chat.stop, "inputs": raw_replies, "outputs": [chatbot, raw_replies]}),
                cancels=streams, js=IDLE, **quick).then(**saves.after_change)
     for clear in (new_chat.click, chatbot.clear):
-        clear(**inline({"fn": chat.new_chat, "inputs": None, "outputs": [chatbot, raw_replies]}),
-              cancels=streams, js=IDLE, **quick)
+        clear(**inline({"fn": chat.new_chat, "inputs": None, "outputs": [chatbot, raw_replies]},
+                       waits=True), cancels=streams, js=IDLE, **quick)
     # The chat's copy buttons copy from the chat as it is at the click (static/copy.js): the
     # page clicks this button, unseen, and a step run in the page alone hands it the chat.
     copy_source = gr.Button("", elem_id="mm-copy-source", elem_classes=["mm-unseen"])

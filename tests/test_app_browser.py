@@ -9,6 +9,7 @@ from browser_kit import BOT, browser, send, serving, wait_for_text  # noqa: F401
 
 from minimax_backend import Settings
 from tests.test_app_client import TrackingService
+from ui.browser.scripts import SEND_SAVE_DELAY_MS
 
 pytestmark = pytest.mark.browser
 
@@ -202,7 +203,8 @@ def test_an_example_and_retry_each_start_a_reply_that_stop_can_end(browser, serv
     page.close()
 
 
-@pytest.mark.parametrize("after_s", [0.2, 1.5])  # before and after the save that follows sending
+# Before and after the save that follows sending.
+@pytest.mark.parametrize("after_s", [0.2, SEND_SAVE_DELAY_MS / 1000 + 0.5])
 def test_new_chat_mid_reply_cancels_it_and_leaves_the_page_ready(browser, served, emulator, after_s):
     service, url = served
     page = open_page(browser, url)
@@ -235,7 +237,7 @@ def test_a_message_survives_a_reload_in_the_middle_of_its_reply(browser, served,
     service, url = served
     page = open_page(browser, url)
     before = start_long_reply(page, service, emulator)
-    time.sleep(2)
+    time.sleep(SEND_SAVE_DELAY_MS / 1000 + 1)
     # Listed a moment after it was sent, while its 15-second reply still streams.
     assert page.locator("#conversations label").all_inner_texts() == ["讲一个很长的故事"]
     page.reload()

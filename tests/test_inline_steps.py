@@ -114,6 +114,23 @@ def test_a_quick_step_runs_on_the_loop_not_in_a_worker_thread():
     assert threads[1] == threading.current_thread().name  # inlined: where the loop runs
 
 
+def test_a_step_that_waits_stays_in_a_worker_thread():
+    chat = gr.Chatbot(render=False)
+    threads: list[str] = []
+
+    def step(history: list) -> list:
+        threads.append(threading.current_thread().name)
+        return history
+
+    with gr.Blocks() as demo:
+        chat.render()
+        event = gr.Button().click(**inline({"fn": step, "inputs": [chat], "outputs": [chat]},
+                                           waits=True))
+    payload = [_page_value(chat, HISTORY)]
+    assert _run(demo, event["id"], payload) == payload
+    assert threads[0] != threading.current_thread().name
+
+
 def test_a_plain_generator_is_refused():
     def stream(history: list) -> Any:
         yield history

@@ -8,7 +8,7 @@ event loop's time (py-spy, 100 visitors; docs/benchmarks.md). `inline` turns gra
 conversions off for a step and does the same ones in the step's own call: a plain function
 runs on the loop too, where it and the conversions (microseconds for a chat) cost less than
 the hops did: a thread gains nothing for work that holds the GIL. So a plain function given
-to `inline` must not wait on the network or the disk.
+to `inline` must not wait (on the network, the disk, or another handler) unless `waits=True`.
 
 What is converted as gradio would: the chat and the message box both ways (their values are
 models, not plain data), and every other output's plain value. What is passed as given: the
@@ -33,9 +33,11 @@ from gradio.data_classes import GradioModel, GradioRootModel
 _MODELS = (gr.Chatbot, gr.MultimodalTextbox)
 
 
-def inline(event: dict[str, Any]) -> dict[str, Any]:
+def inline(event: dict[str, Any], waits: bool = False) -> dict[str, Any]:
     """Event arguments (`fn`, `inputs`, `outputs`, …) running the same step with its
-    conversions done in its own call (`preprocess`/`postprocess` off for gradio)."""
+    conversions done in its own call (`preprocess`/`postprocess` off for gradio). `waits`: a
+    plain function that may block (New chat waits for the cancelled reply's end, which needs
+    the loop) runs in one worker thread, its conversions with it."""
     fn, inputs, outputs = event["fn"], event.get("inputs"), event.get("outputs")
     convert_in = _input_converter(inputs)
     convert_out = _output_converter(outputs)
@@ -51,6 +53,10 @@ def inline(event: dict[str, Any]) -> dict[str, Any]:
             return convert_out(await fn(*convert_in(args), **kwargs))
     elif inspect.isgeneratorfunction(fn):
         raise TypeError("inline: a plain generator would hop threads per item anyway")
+    elif waits:  # gradio runs a plain function in a worker thread
+        @functools.wraps(fn)
+        def step(*args: Any, **kwargs: Any) -> Any:
+            return convert_out(fn(*convert_in(args), **kwargs))
     else:  # a quick step: on the loop itself (no waiting on the network or disk here)
         @functools.wraps(fn)
         async def step(*args: Any, **kwargs: Any) -> Any:
