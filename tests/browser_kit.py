@@ -108,6 +108,11 @@ def set_number(page, elem_id, value):
     field.press("Enter")
 
 
+# The two sizes every page is checked at: a common phone and a laptop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
 def open_page(context_or_browser, url, locale="zh-CN", viewport=None):
     """A page of the app; a browser makes a fresh context (its own localStorage)."""
     if hasattr(context_or_browser, "new_context"):

@@ -3,6 +3,7 @@ the words as written (no thinking, no notes), the box counts toward the server's
 keeps a message it refuses, and a reply cut by a reload is stored marked, with Retry."""
 import random
 
+import browser_kit
 import pytest
 from browser_kit import BOT, browser, open_page, send, serving, wait_for_reply, wait_for_text  # noqa: F401
 from conftest import WAIT_FOR_CANCEL, FakeService
@@ -14,7 +15,7 @@ from ui.text.safe_markdown import display, original
 
 pytestmark = pytest.mark.browser
 
-DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 QUESTION = "Explain <b> & `<i>` please"
 # Markup the chat shows escaped (safe_markdown.display) and a code block that it does not.
 ANSWER = "**Bold**, `<i>`, <b>tag</b> and ![logo](http://example.com/x.png)\n\n```py\nx = '&lt;a>'\n```"

@@ -22,8 +22,7 @@ from ui.conversations.personas import built_in
 
 pytestmark = pytest.mark.browser
 browser = browser_kit.browser  # the fixture
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 TOAST = "[data-testid=toast-body]"
 
 

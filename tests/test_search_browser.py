@@ -16,7 +16,7 @@ from ui.conversations.store import default_settings
 pytestmark = pytest.mark.browser
 
 browser = browser_kit.browser  # the fixture
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 OLD_WORD = "长颈鹿Zephyr"  # only in the first message of the long chat
 
 

@@ -25,8 +25,7 @@ from ui.conversations.share_link import MAX_LINK_CHARS, LinkError, decode
 
 pytestmark = pytest.mark.browser
 browser = browser_kit.browser  # the fixture
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 
 
 def make_link(page):
