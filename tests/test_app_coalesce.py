@@ -9,13 +9,33 @@ import pytest
 from ui.chat.coalesce import coalesce
 
 
+class Arrivals:
+    """A blocking iterator like the backend's reading a socket: item i arrives
+    `first_delay + i * delay` seconds after the first read. One that came while nobody read
+    waits in the buffer and is returned at once; `waits` counts the reads that blocked."""
+
+    def __init__(self, items, delay=0.0, first_delay=0.0):
+        self.items, self.delay, self.first_delay = list(items), delay, first_delay
+        self.start, self.index, self.waits = None, 0, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.start is None:
+            self.start = time.monotonic()
+        if self.index >= len(self.items):
+            raise StopIteration
+        arrives = self.start + self.first_delay + self.index * self.delay
+        if arrives > time.monotonic():
+            self.waits += 1
+            time.sleep(arrives - time.monotonic())
+        self.index += 1
+        return self.items[self.index - 1]
+
+
 def paced(items, delay=0.0, first_delay=0.0):
-    """A blocking iterator like the backend's: each item after a pause."""
-    time.sleep(first_delay)
-    for item in items:
-        yield item
-        if delay:
-            time.sleep(delay)
+    return Arrivals(items, delay, first_delay)
 
 
 def collect(source, **kwargs):
@@ -41,6 +61,16 @@ def test_updates_are_spaced_by_the_interval_and_the_last_is_flushed():
     # Every update but the final flush waits out the interval (small slack for timer rounding).
     assert all(gap >= 0.045 for gap in gaps[:-1]), gaps
     assert len(batches) <= 0.4 / 0.05 + 4
+
+
+def test_the_reader_reads_once_an_update_not_once_a_token():
+    """Between updates the reader rests and what came meanwhile is read in one go: each read
+    that waits for the network wakes a thread that takes the GIL from the event loop."""
+    source = paced(range(100), delay=0.004)
+    batches = collect(source, interval=0.05, heartbeat=5)
+    assert [item for _, batch in batches for item in batch] == list(range(100))
+    assert source.waits <= 2 * len(batches) + 2, (source.waits, len(batches))
+    assert batches[-1][0] < 0.4 + 2 * 0.05  # resting delays no item past its next update
 
 
 def test_the_first_event_is_shown_at_once():

@@ -7,8 +7,10 @@ the first event shows at once, later ones at most every `interval`, and the last
 """
 from __future__ import annotations
 
+import _thread
 import asyncio
 import threading
+import time
 from collections.abc import AsyncGenerator, Callable, Iterable
 from typing import TypeVar
 
@@ -24,6 +26,7 @@ _ITEM, _END, _ERROR = range(3)
 # cost about as much as 10; one visitor still gets an update every 40 ms.
 SMOOTH_STREAMS = 10
 MAX_INTERVAL = 0.5
+READ_AHEAD = 0.005  # the reader wakes this long before an update is due, to read what came
 
 
 def page_interval(base: float, streaming: int) -> float:
@@ -47,6 +50,7 @@ class _Handoff:
         self.waiter: asyncio.Future[None] | None = None
         self.wake_on_items = False
         self.closed = threading.Event()
+        self.due = 0.0  # `time.monotonic()` of the consumer's next update (the loop's clock)
 
     def send(self, kind: int, value: object) -> None:
         with self.lock:
@@ -59,6 +63,15 @@ class _Handoff:
             self.loop.call_soon_threadsafe(_wake, waiter)
         except RuntimeError:  # the event loop is gone (server shutting down)
             self.closed.set()
+
+    def rest(self) -> None:
+        """In the reader, after an item: wait (in this thread) until just before the next
+        update is due, or the consumer leaves. Chunks meanwhile wait in the socket's buffer and
+        are then read in one go. Reading each as it came woke the reader, and took the GIL from
+        the event loop, once per token: 5,000 times a second with 100 replies streaming."""
+        wait = self.due - time.monotonic() - READ_AHEAD
+        if wait > 0:
+            self.closed.wait(wait)
 
     def take(self) -> list[tuple[int, object]]:
         with self.lock:
@@ -108,6 +121,7 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
                 if handoff.closed.is_set():
                     break
                 handoff.send(_ITEM, item)
+                handoff.rest()
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, not swallowed
             handoff.send(_ERROR, exc)
         else:
@@ -117,7 +131,10 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
             if close is not None:
                 close()
 
-    threading.Thread(target=read, name="chat-stream-reader", daemon=True).start()
+    # Not `threading.Thread(...).start()`: it waits until the new thread has run, and under a
+    # crowd that wait is the event loop's, behind every other reader holding the GIL (4.5 ms a
+    # reply with 100 replies starting at once, 7% of the loop). This thread is a daemon too.
+    _thread.start_new_thread(read, ())
     batch: list[T] = []
     next_flush = loop.time()
     try:
@@ -142,5 +159,6 @@ async def coalesce(source: Iterable[T], interval: Interval = INTERVAL,
                 # Due, or a heartbeat (an empty batch after `heartbeat` seconds of silence).
                 yield batch
                 batch, next_flush = [], loop.time() + pace()
+                handoff.due = next_flush
     finally:
         handoff.closed.set()
