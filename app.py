@@ -52,7 +52,7 @@ from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
 from ui.server.middleware import middleware, prepare_server
-from ui.server.sessions import bounded_sessions
+from ui.server.lifespan import prepared
 from ui.server.uploads import CACHE_SWEEP
 from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 
@@ -68,6 +68,7 @@ QUEUE_SIZE = 256
 # cost ~5,000 messages, sent in one run of the event loop, and every first token waited for
 # them (the line, ui/chat/line.py, shows a waiting visitor their own place anyway).
 QUEUE_STATUS_EVERY_S = 1.0
+QUEUE_POLL_S, PROGRESS_POLL_S = 0.005, 0.05  # how often an idle queue looks for work (_tune_queue)
 # Uploads: an image (ui/protect/images.py MAX_IMAGE_BYTES) or a chat import (2 MB).
 # A paste this many times the longest message stays text in the box (gradio makes a longer
 # one a file): a message too long is kept whole, for the visitor to shorten.
@@ -183,7 +184,7 @@ def build_demo(service: ChatService | None = None, *, interval: float | None = N
     demo.queue(default_concurrency_limit=OTHER_CONCURRENCY, max_size=QUEUE_SIZE, api_open=False,
                status_update_rate=QUEUE_STATUS_EVERY_S)
     _browser_steps_off_run(demo)
-    _skip_traffic_summary(demo)
+    _tune_queue(demo)
     return demo
 
 
@@ -198,14 +199,20 @@ def _browser_steps_off_run(demo: gr.Blocks) -> None:
             step.queue = True
 
 
-def _skip_traffic_summary(demo: gr.Blocks) -> None:
-    """gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
-    the app's traffic), yet its queue would still rebuild that page's summary after every
-    event, a pandas pass over up to 10,000 kept events (milliseconds of CPU each, more as
-    they pile up), and keep those events. Set on the queue, as gradio's `launch()` sets its
-    thread count, so nothing outside this page changes."""
+def _tune_queue(demo: gr.Blocks) -> None:
+    """Two settings of gradio's queue, set on it as gradio's `launch()` sets its thread count,
+    so nothing outside this page changes.
+    - gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
+      the app's traffic), yet its queue would still rebuild that page's summary after every
+      event, a pandas pass over up to 10,000 kept events (milliseconds of CPU each, more as
+      they pile up), and keep those events.
+    - With nothing queued, gradio looks for work every 1 ms (on Linux) and for progress to
+      send every 10 ms: 9% of a core for an app nobody uses. Every 5 and 50 ms it is 2%; a
+      message waits at most 5 ms more to start, and this page sends no progress bars."""
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = 2**62  # sic: gradio's spelling
     demo._queue.ANALYTICS_MAX_EVENTS = 1
+    demo._queue.sleep_when_free = QUEUE_POLL_S
+    demo._queue.progress_update_sleep_when_free = PROGRESS_POLL_S
 
 
 def _wire_chat(chat: ChatHandlers, chatbot: gr.Chatbot, states: tuple[gr.State, gr.State],
@@ -292,7 +299,8 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
     """How the app is served: keep SSR and run history off (CVE-2026-134825 affects
     gradio 6.27-6.31 with them on); host and port come from GRADIO_SERVER_NAME/PORT; an
     optional login from APP_AUTH; at most APP_MAX_SESSIONS sessions kept in memory, and
-    128 MB of their state (ui/server/sessions.py); the visitor's address, a CSP, a body cap,
+    128 MB of their state (ui/server/sessions.py), gradio's busiest routes first
+    (route_order.py); the visitor's address, a CSP, a body cap,
     a body timeout and each address's budget (ui/server/middleware.py); no public
     /monitoring page; installable as an app with the icon in assets/; a theme with AA
     contrast in light and dark (ui/browser/theme.py)."""
@@ -300,7 +308,7 @@ def launch_options(share: bool | None = None) -> dict[str, Any]:
             "theme": page_theme(), "css": page_css() + theme_css(),
             "auth": auth_from_env(), "max_file_size": MAX_FILE_SIZE,
             "state_session_capacity": sessions_from_env(),
-            "app_kwargs": {"middleware": middleware(), "lifespan": bounded_sessions()},
+            "app_kwargs": {"middleware": middleware(), "lifespan": prepared()},
             "footer_links": ["gradio", "settings"], "max_threads": worker_slots(Line.from_env()),
             "js": page_js(),
             "enable_monitoring": False, "pwa": True, "favicon_path": ICON}

@@ -311,3 +311,45 @@ def test_cancelling_a_finished_call_spares_the_pooled_connection_now_in_use(emu)
     first.cancel()
     events = list(second)
     assert isinstance(events[-1], Finish) and events[-1].reason == "stop"
+
+
+def _proxy_that_records():
+    """A proxy that records the first line of each request and answers 502."""
+    import socket
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    seen: list[str] = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                seen.append(conn.recv(65536).split(b"\r\n", 1)[0].decode())
+                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n"
+                             b"Connection: close\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server, seen
+
+
+def test_the_proxy_comes_from_the_environment_once_when_the_client_is_made(emu, monkeypatch):
+    proxy, seen = _proxy_that_records()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.getsockname()[1]}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        proxied = client_for(emu, max_retries=0)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        direct = client_for(emu)
+        monkeypatch.delenv("HTTP_PROXY")  # read once: the first client still uses it
+        with pytest.raises(MiniMaxError):
+            run(proxied, ask())
+        assert seen and seen[0].startswith(f"POST {emu.url}/v1/text/chatcompletion_v2 ")
+        assert run(direct, ask())[0]  # NO_PROXY names the host: straight to it
+        assert len(seen) == 1
+    finally:
+        proxy.close()

@@ -137,3 +137,31 @@ def test_a_plain_generator_is_refused():
 
     with pytest.raises(TypeError):
         inline({"fn": stream, "inputs": [], "outputs": []})
+
+
+def test_a_step_gets_the_request_from_hints_worked_out_once(monkeypatch):
+    """gradio finds where the request goes from the step's type hints on every call; they are
+    resolved when the step is made (they were compiled from strings every call)."""
+    chat = gr.Chatbot(render=False)
+    got: list[Any] = []
+
+    def step(history: list, request: gr.Request) -> list:
+        got.append(request)
+        return history
+
+    with gr.Blocks() as demo:
+        chat.render()
+        event = gr.Button().click(**inline({"fn": step, "inputs": [chat], "outputs": [chat]}))
+    fn = demo.fns[event["id"]].fn
+    assert fn.__annotations__["request"] is gr.Request  # a class, not the string "gr.Request"
+
+    compiled: list[str] = []
+    real_compile = compile
+    monkeypatch.setattr("builtins.compile", lambda *a, **k: compiled.append(a[0]) or
+                        real_compile(*a, **k))
+    state = SessionState(demo)
+    request = gr.Request(username="someone")
+    asyncio.run(demo.process_api(block_fn=demo.fns[event["id"]], inputs=[[]], state=state,
+                                 request=request))
+    assert got and got[0].username == "someone"
+    assert compiled == []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable
 from contextlib import aclosing
 from typing import Any
@@ -61,7 +62,20 @@ def inline(event: dict[str, Any], waits: bool = False) -> dict[str, Any]:
         @functools.wraps(fn)
         async def step(*args: Any, **kwargs: Any) -> Any:
             return convert_out(fn(*convert_in(args), **kwargs))
+    _settle_signature(step, fn)
     return {**event, "fn": step, "preprocess": False, "postprocess": False}
+
+
+def _settle_signature(step: Callable[..., Any], fn: Callable[..., Any]) -> None:
+    """gradio reads a step's signature and type hints on every call (`special_args`, to find
+    where the request goes). Read from `fn`'s annotations, which are strings here (`from
+    __future__ import annotations`), that compiled each one anew every call: 0.5 ms of the
+    event loop a Send. They are worked out once, here."""
+    try:
+        step.__signature__ = inspect.signature(fn)  # type: ignore[attr-defined]
+        step.__annotations__ = typing.get_type_hints(fn)
+    except (NameError, TypeError, ValueError):
+        pass  # left to gradio, which reads them as before
 
 
 def _as_list(blocks: Any) -> list[Any]:

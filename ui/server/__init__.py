@@ -7,7 +7,9 @@
 - `refused`     gradio routes this page never calls
 - `budget`      what one address may post, and one large body at a time
 - `uploads`     one file per upload, within a per-address and a total disk budget
-- `sessions`    what gradio keeps per browser session, bounded in bytes (an ASGI lifespan)
+- `sessions`    what gradio keeps per browser session, bounded in bytes
+- `route_order` gradio's busiest routes tried first
+- `lifespan`    the two above, installed before the first request
 
 The only package under `ui` that may import an HTTP library (starlette, uvicorn). Imports
 nothing else from `ui`.

@@ -8,14 +8,13 @@ does not offer, so `LeanSession` keeps none of them. What remains is the session
 values (the raw replies), which `BoundedSessions` counts in bytes: past `max_bytes` the least
 recently used sessions go first, as they already do past gradio's session count.
 
-Installed by the ASGI lifespan `bounded_sessions`, before the first request.
+Installed by the app's ASGI lifespan (`lifespan.py`), before the first request.
 """
 from __future__ import annotations
 
 import datetime
 import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
 from copy import copy
 from typing import Any
 
@@ -120,16 +119,9 @@ class BoundedSessions(StateHolder):
             session.resized()
 
 
-def bounded_sessions(max_bytes: int = MAX_SESSION_BYTES
-                     ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """An ASGI lifespan (`launch(app_kwargs={"lifespan": …})`) that gives gradio's app a
-    `BoundedSessions` store before it serves anything."""
-
-    @asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[None]:
-        holder = BoundedSessions(max_bytes)
-        holder.set_blocks(app.get_blocks())
-        app.state_holder = holder
-        yield
-
-    return lifespan
+def install_bounded_sessions(app: Any, max_bytes: int = MAX_SESSION_BYTES) -> None:
+    """Give gradio's `app` a `BoundedSessions` store; before it serves anything
+    (`ui/server/lifespan.py`)."""
+    holder = BoundedSessions(max_bytes)
+    holder.set_blocks(app.get_blocks())
+    app.state_holder = holder
