@@ -70,6 +70,7 @@ class Visit:
     ok: bool = True
     error: str | None = None
     reply: str = ""
+    resent: int = 0  # requests sent again on a new connection, as a browser does (`_post`)
 
     @property
     def ttft(self) -> float | None:
@@ -207,16 +208,26 @@ class _Visitor:
                                                                   ensure_ascii=False)) == has, []
             return not dep.ends_chain, []  # a front-end-only step
         if not dep.queue:
-            response = await self.client.post(self.api + "/run/predict", json=self._body(dep),
-                                              headers=self.headers)
+            response = await self._post("/run/predict", self._body(dep))
             if response.status_code != 200:
                 return self._fail(dep, f"HTTP {response.status_code} {response.text[:200]}"), []
             return True, self._keep(dep, response.json())
-        joined = await self.client.post(self.api + "/queue/join", json=self._body(dep),
-                                        headers=self.headers)
+        joined = await self._post("/queue/join", self._body(dep))
         if joined.status_code != 200:
             return self._fail(dep, f"join: HTTP {joined.status_code} {joined.text[:200]}"), []
         return await self._stream(dep, joined.json()["event_id"])
+
+    async def _post(self, path: str, body: dict) -> httpx.Response:
+        """POST as a browser does: a request whose kept-alive connection the server closed as
+        idle just as it was sent (reset, or closed with no answer) is sent once more, on a new
+        connection. Chromium resends such a request whatever its method; httpx raises, and a
+        visitor whose reply waited seconds in the line met that race now and then (9 of 200
+        in one run)."""
+        try:
+            return await self.client.post(self.api + path, json=body, headers=self.headers)
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            self.visit.resent += 1
+            return await self.client.post(self.api + path, json=body, headers=self.headers)
 
     async def _stream(self, dep: Dependency, event_id: str) -> tuple[bool, list[int]]:
         chat = self.target.model.chat_output(dep)

@@ -119,6 +119,7 @@ async def measure_crowds(contender: Contender, target: Target, server: Server,
             "visitors": visitors, "wall_s": round(wall, 3),
             "ttft_p50_ms": ms(percentile(ttfts, 50)), "ttft_p95_ms": ms(percentile(ttfts, 95)),
             "failures": len(failed), "errors": [v.error or "no reply" for v in failed][:3],
+            "resent": sum(v.resent for v in visits),
             "ttft_ms": sorted(ms(t) for t in ttfts),
             "cpu_s": round(cpu, 3), "tokens": tokens, "rss_peak_mb": round(max(peak), 1)}
     return out

@@ -130,9 +130,21 @@ def markdown(results: dict) -> str:
               f"Raw emulator time to first token: {number(results['ttft']['raw_median_ms'])} ms "
               "(median). Replies: time to first token `" + results["ttft"]["reply"] +
               "`, browser `" + results["browser"]["reply"] + "`, visitors `" +
-              results["concurrency"]["reply"] + "` (emulator directives)."]
+              results["concurrency"]["reply"] + "` (emulator directives)." + resent_note(results)]
     lines += fleet_table(results)
     return "\n".join(lines) + "\n"
+
+
+def resent_note(results: dict) -> str:
+    """How many of the crowds' requests met a kept-alive connection the app had just closed
+    and were sent again, as a browser sends them (`bench/load_client.py` `_post`)."""
+    crowds = results["concurrency"]["app"]
+    resent = {size: crowd.get("resent", 0) for size, crowd in crowds.items()}
+    if not any(resent.values()):
+        return ""
+    listed = ", ".join(f"{n} at {size} visitors" for size, n in resent.items() if n)
+    return (f" Requests sent again on a new connection after the app closed their kept-alive "
+            f"one as they were sent, as a browser does: {listed}.")
 
 
 def cost_summary(crowds: dict, rss_idle_mb: float) -> dict:

@@ -145,3 +145,38 @@ def test_the_load_client_reads_the_page_scripts_conditions():
     assert gates == [(REFUSAL_MARK, False)] * 2 + [(REFUSAL_MARK, True)] * 2  # Enter and Send
     waits = [d for d in model.dependencies if d.while_busy]
     assert waits and all(d.delay_s == SEND_SAVE_DELAY_MS / 1000 for d in waits)
+
+
+def test_the_load_client_resends_once_on_a_connection_closed_under_it_as_a_browser_does():
+    """A kept-alive connection the app closed as idle just as a request went out: a browser
+    sends the request again on a new one; the load client too, once, and counts it."""
+    import asyncio
+
+    import httpx
+
+    from bench.load_client import Visit, _Visitor
+
+    calls = []
+
+    def answer(request):
+        calls.append(request.url.path)
+        if len(calls) == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        if len(calls) == 3:
+            raise httpx.ReadError("reset")
+        return httpx.Response(200, json={"ok": True})
+
+    tab = object.__new__(_Visitor)
+    tab.client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    tab.api, tab.headers, tab.visit = "http://app/gradio_api", {}, Visit(started=0.0)
+
+    async def twice():
+        first = await tab._post("/run/predict", {})
+        second = await tab._post("/queue/join", {})
+        await tab.client.aclose()
+        return first, second
+
+    first, second = asyncio.run(twice())
+    assert first.json() == second.json() == {"ok": True}
+    assert calls == ["/gradio_api/run/predict"] * 2 + ["/gradio_api/queue/join"] * 2
+    assert tab.visit.resent == 2
