@@ -51,8 +51,8 @@ from ui.protect.guard import Guard, GuardConfig, auth_from_env, sessions_from_en
 from ui.protect.images import MAX_IMAGE_BYTES
 from ui.protect.log_lines import route_printed_tracebacks
 from ui.protect.logs import install_redaction
-from ui.server.middleware import middleware, prepare_server
 from ui.server.lifespan import prepared
+from ui.server.middleware import middleware, prepare_server
 from ui.server.uploads import CACHE_SWEEP
 from ui.text.strings import EN, EXAMPLES, I18N, ZH, text, tr
 

@@ -27,7 +27,15 @@ from .errors import (
 from .models import PRO
 from .reply import ReplyAssembler, decode_stream
 from .settings import Settings
-from .types import JSON, ChatRequest, ChatResult, ReasoningDelta, Retrying, StreamEvent, TextDelta
+from .types import (
+    JSON,
+    ChatRequest,
+    ChatResult,
+    ReasoningDelta,
+    Retrying,
+    StreamEvent,
+    TextDelta,
+)
 
 MAX_ERROR_BODY = 64 * 1024
 MAX_BACKOFF = 8.0
@@ -235,9 +243,9 @@ def _seconds(value: str | None) -> float | None:
 
 def _session_from_env(url: str) -> requests.Session:
     """A session that reads the environment (the proxy for `url`, honouring NO_PROXY, and a
-    CA bundle) once, here. By default requests reads it again on every request: every
-    variable's name for the proxies, twice, and ~/.netrc, 0.4 ms of CPU a reply that, with a
-    hundred replies starting at once, held the GIL the server's event loop waited for."""
+    CA bundle) once, here. By default requests reads it again on every request (every
+    variable's name for the proxies, twice, and the home folder's .netrc): 0.4 ms of CPU a
+    reply that, with a hundred replies starting at once, held the GIL the event loop needed."""
     session = requests.Session()
     session.trust_env = False
     session.proxies = requests.utils.get_environ_proxies(url)
