@@ -200,14 +200,14 @@ def _browser_steps_off_run(demo: gr.Blocks) -> None:
 
 
 def _tune_queue(demo: gr.Blocks) -> None:
-    """Two settings of gradio's queue, set on it as gradio's `launch()` sets its thread count,
-    so nothing outside this page changes.
+    """Settings of gradio's queue, set on it as gradio's `launch()` sets its thread count, so
+    nothing outside this page changes.
     - gradio's /monitoring page is off (`launch_options`: on by default, it shows strangers
       the app's traffic), yet its queue would still rebuild that page's summary after every
       event, a pandas pass over up to 10,000 kept events (milliseconds of CPU each, more as
       they pile up), and keep those events.
     - With nothing queued, gradio looks for work every 1 ms (on Linux) and for progress to
-      send every 10 ms: 9% of a core for an app nobody uses. Every 5 and 50 ms it is 2%; a
+      send every 10 ms: 8% of a core for an app nobody uses. Every 5 and 50 ms it is 3%; a
       message waits at most 5 ms more to start, and this page sends no progress bars."""
     demo._queue.ANAYLTICS_CACHE_FREQUENCY = 2**62  # sic: gradio's spelling
     demo._queue.ANALYTICS_MAX_EVENTS = 1
