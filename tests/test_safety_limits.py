@@ -3,6 +3,7 @@ before the backend is called, shown as a note with the seconds to wait, the hist
 import asyncio
 import json
 import logging
+import threading
 from types import SimpleNamespace
 
 import gradio as gr
@@ -314,3 +315,30 @@ def test_the_page_allows_what_the_server_does(monkeypatch):
     assert max_length(demo, "system-prompt") == SYSTEM_CHARS.default == 20_000
     monkeypatch.delenv("APP_MAX_MESSAGE_CHARS", raising=False)
     assert max_length(app.build_demo(), "chat-input") == GuardConfig().max_message_chars == 8_000
+
+
+def test_counts_in_redis_are_checked_off_the_event_loop_and_in_memory_on_it():
+    """A reply's start checks the visitor's counts from the event loop: a round trip to Redis
+    goes to a worker thread, so every other visitor is served meanwhile."""
+    guard = Guard(GuardConfig())
+    seen = []
+    memory = guard.ledger
+    real_admit = memory.admit
+
+    def in_memory(*args):
+        seen.append(("memory", threading.current_thread()))
+        return real_admit(*args)
+
+    class Remote:  # a ledger whose counts are elsewhere (RedisLedger in the app)
+        tokens = memory.tokens
+
+        def admit(self, *args):
+            seen.append(("remote", threading.current_thread()))
+            return real_admit(*args)
+
+    memory.admit = in_memory
+    asyncio.run(guard.admit_off_loop(guard.visitor(visitor(session="a"))))
+    guard._ledger = Remote()
+    asyncio.run(guard.admit_off_loop(guard.visitor(visitor(session="b"))))
+    assert [where for where, _ in seen] == ["memory", "remote"]
+    assert seen[0][1] is threading.main_thread() and seen[1][1] is not threading.main_thread()

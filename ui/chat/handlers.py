@@ -145,8 +145,9 @@ class ChatHandlers:
             # and the offline demo none (it has a higher message rate: it only costs CPU).
             demo = not route.api_key and self.service.offline
             host_key = not route.api_key and not demo
-            held = self.guard.admit(visitor, prompt_tokens(chat_request) if host_key else None,
-                                    chat_request.max_tokens, demo=demo)
+            held = await self.guard.admit_off_loop(
+                visitor, prompt_tokens(chat_request) if host_key else None,
+                chat_request.max_tokens, demo=demo)
         except LimitExceeded as err:
             log_limited(session, err.what, err.retry_after)
             yield history + [note([limit_text(err, lang)], REFUSED)], gr.skip()

@@ -8,6 +8,7 @@ the environment once (`GuardConfig.from_env`), and a bad value names its variabl
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -21,7 +22,7 @@ from minimax_backend import ValidationError
 
 from ..text.advice import refusal, refused
 from . import shared
-from .ledger import Ledger, LimitExceeded, Window, ledger_for
+from .ledger import Ledger, LimitExceeded, MemoryLedger, Window, ledger_for
 from .limits import (
     DEMO_MESSAGES_PER_MINUTE,
     HISTORY_CHARS,
@@ -111,6 +112,15 @@ class Guard:
         """The keys one visitor is counted under: session and client IP."""
         session = getattr(request, "session_hash", None) or "anonymous"
         return f"session:{session}", f"ip:{client_ip(request)}"
+
+    async def admit_off_loop(self, keys: tuple[str, ...], prompt: int | None = None,
+                             reply: int = 0, demo: bool = False) -> Reservation:
+        """`admit`, from the event loop. Counts in Redis are a network round trip, in a worker
+        thread, so the loop serves everyone else meanwhile; counts in memory are checked at
+        once (a thread hop would cost more than they do)."""
+        if isinstance(self.ledger, MemoryLedger):
+            return self.admit(keys, prompt, reply, demo)
+        return await asyncio.to_thread(self.admit, keys, prompt, reply, demo)
 
     def admit(self, keys: tuple[str, ...], prompt: int | None = None,
               reply: int = 0, demo: bool = False) -> Reservation:
