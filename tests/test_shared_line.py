@@ -10,6 +10,7 @@ import pytest
 from limits.storage import RedisStorage
 from test_shared_counts import redis_url  # noqa: F401  (the fixture: a real redis-server)
 
+from ui.protect import account_line
 from ui.protect.account import AccountConfig, AccountGate
 from ui.protect.account_line import AccountLine
 from ui.protect.line_heads import LineHeads, heads_for
@@ -56,3 +57,31 @@ def test_a_replica_waits_for_the_other_replicas_earlier_head_though_the_count_ha
     told = asyncio.run(scenario())
     assert len(told) >= 3 and all(seconds > 0 for seconds in told)  # a waiting note each look
     assert gate.take() == 0.0 and gate.take() > 0  # the line counted its reply once, at the end
+
+
+def test_a_line_the_count_lets_go_never_makes_another_replica_wait(storage, monkeypatch):
+    """Only a head the count holds back is published. A head said whenever replies waited
+    made two unlimited replicas wait a slot (1 s) for each other in turn: 200 visitors'
+    replies started over 11 s in the benchmark's two-replica crowd."""
+    monkeypatch.setattr(account_line, "BATCH", 1)  # one grant at a time: the others still wait
+    gate = AccountGate(AccountConfig(), storage=storage)  # no account limit
+    said: list[float | None] = []
+    heads = LineHeads(storage.storage, stale=60)
+
+    class Spy:
+        def earliest_elsewhere(self, joined):
+            said.append(joined)
+            return heads.earliest_elsewhere(joined)
+
+    async def scenario():
+        line = AccountLine(gate, poll=0.05)
+        line._heads, line._heads_known = Spy(), True
+
+        async def ask(visitor):
+            async for _ in line.turn(visitor):
+                raise AssertionError("a reply waited though nothing held it back")
+        await asyncio.wait_for(asyncio.gather(*(ask(f"203.0.113.{i}") for i in range(4))), 10)
+
+    asyncio.run(scenario())
+    assert said and all(joined is None for joined in said), said
+    assert LineHeads(storage.storage, stale=60).earliest_elsewhere(None) is None
