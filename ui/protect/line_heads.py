@@ -3,9 +3,11 @@
 Each process keeps its own line, round-robin by visitor (`account_line.py`), and all of them
 draw on one count (`AccountGate`). Without more, when a slot comes free the replicas' heads
 race for it, and a reply that has waited on one replica can lose it to a newer one on the
-other. So a process whose line is waiting says when its head joined, under its own name, and
-lets a reply go only if no other replica's head joined earlier: across replicas the longest
-waiting goes first, as within one.
+other. So a process whose line head the count holds back says when that head joined, under its
+own name, and a process lets a reply go only if no other replica's head joined earlier: across
+replicas the longest waiting goes first, as within one. A line whose replies go says nothing
+(`account_line.py`): said whenever replies waited, two replicas with room in the count took
+turns waiting for each other.
 
 A replica that dies leaves its entry behind; it counts only while it is refreshed, each time
 that replica's head looks at the line (every few seconds at most), so a dead one stops
