@@ -37,7 +37,11 @@ def open_every_fold(page):
 
 
 def audit(page, when):
-    """axe's critical and serious violations on `page`, one readable line per node."""
+    """axe's critical and serious violations on `page`, one readable line per node, once no
+    step is running: gradio dims a component while a step that updates it runs (`.pending`,
+    opacity 0.2), and on a busy machine the page's opening steps were still running, the
+    offline banner dimmed to a contrast of 2.87."""
+    page.wait_for_function("() => !document.querySelector('.pending')")
     found = Axe().run(page).response["violations"]
     return [f"{when}: {v['id']} ({v['impact']}) at {' '.join(map(str, node['target']))}\n"
             f"    {node['html'][:200]}\n    {node.get('failureSummary', '').replace(chr(10), ' ')}"
