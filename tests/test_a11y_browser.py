@@ -12,14 +12,15 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_kit import url  # noqa: F401  (the offline page, a fixture)
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 
 browser = browser_kit.browser  # the fixture
 ASSERTED = ("critical", "serious")
 # The desktop in English, the phone in Chinese: both languages are audited, and their results
 # matched when each ran at both sizes (zh-CN only adds longer labels in the same markup).
 SCREENS = {
-    "desktop": ({"width": 1366, "height": 900}, "en-US"),
-    "phone": ({"width": 390, "height": 844}, "zh-CN"),
+    "desktop": (DESKTOP, "en-US"),
+    "phone": (PHONE, "zh-CN"),
 }
 THOUGHT_HEADER = "#chatbot .thought-group > .title"
 CLOSED_FOLD = ".label-wrap:not(.open):visible"  # a closed gr.Accordion's header

@@ -11,10 +11,11 @@ from minimax_backend.emulator import Emulator, EmulatorConfig
 from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 browser = browser_kit.browser  # the fixture
 HOST_KEY, VISITOR_KEY = "sk-host-5e1d", "sk-visitor-b72c"
-SIZES = [pytest.param({"width": 1366, "height": 900}, id="desktop"),
-         pytest.param({"width": 390, "height": 844}, id="phone")]
+SIZES = [pytest.param(DESKTOP, id="desktop"),
+         pytest.param(PHONE, id="phone")]
 ROUTE = "#key-route"
 
 

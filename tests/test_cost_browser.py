@@ -16,6 +16,7 @@ from ui.chat.prices import CHECKED, TABLE
 from ui.chat.service import ChatService
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 browser = browser_kit.browser  # the fixture
 MODEL = "MiniMax-M2.7"
 ZONE = "Asia/Shanghai"
@@ -78,8 +79,8 @@ def choose(page, region_label):
 
 
 @pytest.mark.parametrize("size, region, label, symbol", [
-    pytest.param({"width": 1366, "height": 900}, "cn", "中国大陆 China · api.minimaxi.com", "¥", id="desktop-cn"),
-    pytest.param({"width": 390, "height": 844}, "global", "海外 Global · api.minimax.io", "$", id="phone-global"),
+    pytest.param(DESKTOP, "cn", "中国大陆 China · api.minimaxi.com", "¥", id="desktop-cn"),
+    pytest.param(PHONE, "global", "海外 Global · api.minimax.io", "$", id="phone-global"),
 ])
 def test_the_cost_line_matches_the_usage_and_the_price_table_and_times_are_local(
         browser, served, size, region, label, symbol):

@@ -17,9 +17,10 @@ from browser_kit import (  # noqa: F401  (a fixture and helpers the browser test
 )
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 browser = browser_kit.browser  # the fixture
-SIZES = [pytest.param({"width": 1366, "height": 900}, id="desktop"),
-         pytest.param({"width": 390, "height": 844}, id="phone")]
+SIZES = [pytest.param(DESKTOP, id="desktop"),
+         pytest.param(PHONE, id="phone")]
 TITLE = "Trip: Paris/Rome?"
 FILE = "Trip Paris Rome"  # the title without what some file system refuses
 

@@ -10,6 +10,7 @@ from browser_kit import (
 )
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 
 browser = browser_kit.browser  # the fixture
 
@@ -69,7 +70,7 @@ def test_enter_does_not_send_while_an_input_method_composes(browser, url):
 
 
 def test_a_phone_opens_at_the_top_without_its_keyboard_and_a_desktop_ready_to_type(browser, url):
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+    phone = browser.new_context(locale="zh-CN", viewport=PHONE,
                                 is_mobile=True, has_touch=True)
     page = open_page(phone, url)
     page.wait_for_timeout(500)

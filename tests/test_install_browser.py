@@ -9,6 +9,7 @@ from browser_kit import url  # noqa: F401  (a fixture and a helper the browser t
 from PIL import Image
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 
 browser = browser_kit.browser  # the fixture
 
@@ -25,7 +26,7 @@ def test_the_manifest_names_the_app_and_its_icons_are_square_pngs(url):
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_the_settings_panel_has_no_developer_note_and_the_page_fetches_nothing_outside(
         browser, url, locale):
-    context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 900})
+    context = browser.new_context(locale=locale, viewport=DESKTOP)
     fetched = []
     context.on("request", lambda request: fetched.append(request.url))
     page = browser_kit.open_page(context, url)

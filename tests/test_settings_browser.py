@@ -5,6 +5,7 @@ import pytest
 from browser_kit import set_number, url, wait_for_text  # noqa: F401  (a fixture and a helper the browser tests share)
 
 pytestmark = pytest.mark.browser
+PHONE, DESKTOP = browser_kit.PHONE, browser_kit.DESKTOP
 
 browser = browser_kit.browser  # the fixture
 
@@ -15,8 +16,8 @@ def choose_model(page, name):
     page.get_by_role("option", name=name, exact=True).click()
 
 
-@pytest.mark.parametrize("size", [pytest.param({"width": 1366, "height": 900}, id="desktop"),
-                                  pytest.param({"width": 390, "height": 844}, id="phone")])
+@pytest.mark.parametrize("size", [pytest.param(DESKTOP, id="desktop"),
+                                  pytest.param(PHONE, id="phone")])
 @pytest.mark.parametrize("locale, said", [
     ("en-US", "Now abab6.5s-chat: max tokens changed from 20000 to 8192 (its most)."),
     ("zh-CN", "切换到 abab6.5s-chat：最大输出 token 数由 20000 改为 8192（该模型最多 8192）。"),
