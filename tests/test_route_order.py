@@ -10,19 +10,12 @@ from fastapi.routing import APIRoute
 from gradio.routes import App
 
 from app import build_demo
-from ui.server.route_order import HOT, _answer, _sample, hot_routes_first
+from ui.server.route_order import HOT, _answer, every_probe, hot_routes_first
 
 
 @pytest.fixture(scope="module")
 def demo():
     return build_demo()
-
-
-def every_probe(app):
-    branch = app.router.routes[-1]
-    routes = [*app.router.routes, *branch.original_router.routes]
-    return [(method, _sample(route.path)) for route in routes if hasattr(route, "path")
-            for method in sorted(route.methods or {"GET"})]
 
 
 def test_the_busiest_routes_come_first_and_every_path_keeps_its_route(demo):

@@ -29,15 +29,12 @@ HOT = (("POST", "/gradio_api/queue/join"), ("GET", "/gradio_api/queue/data"),
 def hot_routes_first(app: Any) -> bool:
     """Reorder `app`'s routes (a gradio app, before it serves) so the `HOT` ones are tried
     first; False, and the order untouched, if that would change any route's answer."""
-    top = app.router.routes
-    branch = next((r for r in top if hasattr(r, "original_router")), None)
+    top, branch = app.router.routes, _branch(app)
     if branch is None:
         return False
     inner = branch.original_router.routes
     saved = list(top), list(inner)
-    probes = [(method, _sample(route.path)) for route in [*top, *inner]
-              if isinstance(getattr(route, "path", None), str)
-              for method in sorted(getattr(route, "methods", None) or {"GET"})]
+    probes = every_probe(app)
     before = [_answer(app, method, path) for method, path in probes]
     hot = [r for r in inner if (_method(r), getattr(r, "path", None)) in HOT]
     inner[:] = hot + [r for r in inner if r not in hot]
@@ -66,10 +63,22 @@ def _answer(app: Any, method: str, path: str) -> Any:
     return None
 
 
+def every_probe(app: Any) -> list[tuple[str, str]]:
+    """(method, path) for every route of the app and of gradio's branch: its own path."""
+    return [(method, _sample(route.path)) for routes in _levels(app) for route in routes
+            if isinstance(getattr(route, "path", None), str)
+            for method in sorted(getattr(route, "methods", None) or {"GET"})]
+
+
+def _branch(app: Any) -> Any:
+    """gradio's own routes, included in the app as one branch."""
+    return next((r for r in app.router.routes if hasattr(r, "original_router")), None)
+
+
 def _levels(app: Any) -> Any:
     """The app's routes, then those of gradio's branch within them."""
     yield app.router.routes
-    branch = next((r for r in app.router.routes if hasattr(r, "original_router")), None)
+    branch = _branch(app)
     if branch is not None:
         yield branch.original_router.routes
 
