@@ -6,18 +6,24 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from .login_on_loop import login_checks_on_loop
+from .root_url import remember_root_urls
 from .route_order import hot_routes_first
 from .sessions import MAX_SESSION_BYTES, install_bounded_sessions
 
 
 def prepared(max_session_bytes: int = MAX_SESSION_BYTES
              ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """Sessions bounded in bytes (`sessions`), the busiest routes tried first (`route_order`)."""
+    """Sessions bounded in bytes (`sessions`), the busiest routes tried first (`route_order`),
+    the login check on the event loop (`login_on_loop`, after the reorder: fastapi rebuilds
+    gradio's routes when their order changes) and the root URL remembered (`root_url`)."""
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         install_bounded_sessions(app, max_session_bytes)
         hot_routes_first(app)
+        login_checks_on_loop(app)
+        remember_root_urls()
         yield
 
     return lifespan
