@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from .heap import settle_heap
 from .login_on_loop import login_checks_on_loop
 from .root_url import remember_root_urls
 from .route_order import hot_routes_first
@@ -24,6 +25,7 @@ def prepared(max_session_bytes: int = MAX_SESSION_BYTES
         hot_routes_first(app)
         login_checks_on_loop(app)
         remember_root_urls()
+        settle_heap()
         yield
 
     return lifespan
