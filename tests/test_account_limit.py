@@ -3,6 +3,7 @@ order (AccountLine) with a scripted gate: who goes when, how long the rest are t
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import limits.storage.memory
 import limits.strategies
@@ -113,10 +114,12 @@ def test_only_the_accounts_rate_refusals_pause():
 class Slots:
     """A scripted gate: `free` slots; none left, a fixed wait."""
 
-    def __init__(self, free: int = 0, wait: float = 5.0) -> None:
-        self.free, self.wait = free, wait
+    def __init__(self, free: int = 0, wait: float = 5.0, local: bool = True) -> None:
+        self.free, self.wait, self.local = free, wait, local  # local: counts in memory
+        self.asked_in: list[str] = []  # the thread each `take` ran in
 
     def take(self, tokens: int = 0) -> float:
+        self.asked_in.append(threading.current_thread().name)
         if self.free:
             self.free -= 1
             return 0.0
@@ -147,6 +150,29 @@ def test_visitors_are_served_in_turn_not_by_arrival():
     assert names(line) == ["c1", "a2", "b2", "a3", "a4"]
     line.join("b", 9, first=True)  # refused by MiniMax after its turn: first again
     assert names(line)[:2] == ["b9", "c1"]
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_counts_in_memory_are_asked_on_the_loop_and_redis_in_a_worker_thread(local):
+    async def scenario():
+        slots = Slots(free=3, local=local)
+        line = AccountLine(slots)
+        for visitor in "abc":
+            async for _ in line.turn(visitor):
+                pass
+        return slots.asked_in, threading.current_thread().name, line.waiting()
+
+    asked_in, loop_thread, left = asyncio.run(scenario())
+    assert len(asked_in) == 3 and left == 0
+    assert all((thread == loop_thread) == local for thread in asked_in)
+
+
+def test_the_gate_knows_where_its_counts_are(monkeypatch):
+    monkeypatch.delenv("APP_REDIS_URL", raising=False)
+    assert AccountGate(AccountConfig()).local
+    monkeypatch.setenv("APP_REDIS_URL", "redis://127.0.0.1:1/0")  # not opened to answer
+    assert not AccountGate(AccountConfig()).local
+    assert AccountGate(AccountConfig(), storage=MemoryStorage()).local
 
 
 def test_waiting_turns_are_served_round_robin_and_told_their_wait():

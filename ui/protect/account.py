@@ -21,13 +21,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
-from limits.storage import Storage
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 
 from minimax_backend import MiniMaxError
 
 from .limits import ACCOUNT_MAX_WAIT, ACCOUNT_REQUESTS, ACCOUNT_TOKENS, ACCOUNT_WINDOW
 from .line_heads import LineHeads, heads_for
+from .shared import configured as shared_configured
 from .shared import storage as shared_storage
 
 # MiniMax's refusals that mean "this account, too fast": 1002 (RPM), and 1039 when it says TPM.
@@ -92,6 +93,14 @@ class AccountGate:
         if self._storage is None:
             self._storage = shared_storage()
         return self._storage
+
+    @property
+    def local(self) -> bool:
+        """True when the counts are in this process's memory: asking costs no round trip
+        (decided without opening the storage, which for Redis connects)."""
+        if self._storage is not None:
+            return isinstance(self._storage, MemoryStorage)
+        return not shared_configured()
 
     def _requests(self) -> tuple[MovingWindowRateLimiter, RateLimitItemPerSecond] | None:
         config = self.config

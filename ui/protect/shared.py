@@ -16,6 +16,11 @@ REDIS_URL = "APP_REDIS_URL"
 REDIS_TIMEOUT_S = 2.0
 
 
+def configured() -> bool:
+    """True when the counts are to be kept in Redis (APP_REDIS_URL is set)."""
+    return bool(os.environ.get(REDIS_URL, "").strip())
+
+
 @lru_cache(maxsize=1)
 def storage() -> Storage:
     """This process's shared storage: Redis at APP_REDIS_URL, else memory (one per process)."""
