@@ -185,3 +185,51 @@ def test_the_chat_list_shows_which_chat_has_the_focus(browser, url):
         return s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0; }""")
     assert framed >= 2
     page.context.close()
+
+
+# The chat's scroll viewport, and what gradio floats over the top of the chat.
+HEADER = """() => { const q = (s) => document.querySelector(s).getBoundingClientRect();
+    const head = [q('#chatbot label.float'), q('#chatbot .top-panel')];
+    return {view: q('#chatbot .bubble-wrap').top, header: Math.max(...head.map(r => r.bottom)),
+            user: q('#chatbot .message.user'), buttons: q('#chatbot .top-panel')}; }"""
+# The topmost element at the centre of the chat's scroll-to-the-end arrow, inside a panel?
+ARROW_UNDER = """(panel) => { const r = document.querySelector(
+        '#chatbot .scroll-down-button-container button').getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return top ? (top.closest('#' + panel) ? 'panel' : top.outerHTML.slice(0, 100)) : 'none'; }"""
+
+
+@pytest.mark.parametrize("size, locale", [((390, 844), "zh-CN"), ((1366, 900), "en-US")])
+def test_nothing_covers_a_message_and_no_gap_or_arrow_spoils_the_chats_panel(
+        browser, url, size, locale):
+    page = open_page(browser, url, size, locale)
+    send(page, "hi")  # short and right-aligned: it sat under the Clear and Copy-all buttons
+    wait_for_reply(page)
+    page.evaluate("() => { document.querySelector('#chatbot .bubble-wrap').scrollTop = 0; }")
+    seen = page.evaluate(HEADER)
+    # The messages scroll below the chat's label and buttons, so none can pass under them.
+    assert seen["view"] >= seen["header"] - 1, seen
+    user, buttons = seen["user"], seen["buttons"]
+    assert user["top"] >= buttons["bottom"] - 1 or user["right"] <= buttons["left"], seen
+    # No empty place for search hits under the search box until something is searched.
+    if size[0] < 768:
+        page.click("#open-chats")
+        page.wait_for_selector("#chats-panel.open #conversations", state="visible")
+    assert page.evaluate("() => document.querySelector('#chat-search-results')"
+                         ".getClientRects().length") == 0
+    page.fill("#chat-search textarea, #chat-search input", "hi")
+    page.wait_for_selector("#chat-search-results [role=status]", state="visible")
+    page.fill("#chat-search textarea, #chat-search input", "")
+    page.wait_for_selector("#chat-search-results", state="hidden")
+    if size[0] < 768:  # the chats panel covers the chat: its scroll arrow stays under it
+        page.click("#chats-panel > .toggle-button")
+        page.wait_for_selector("#chats-panel:not(.open)")
+        page.evaluate("() => { document.querySelector('#chatbot .bubble-wrap').scrollTop = 0; }")
+        page.wait_for_selector("#chatbot .scroll-down-button-container button", state="visible")
+        page.click("#open-chats")
+        page.wait_for_selector("#chats-panel.open #conversations", state="visible")
+        # (once the panel has slid in)
+        page.wait_for_function("() => document.querySelector('#chats-panel')"
+                               ".getBoundingClientRect().left >= 0")
+        assert page.evaluate(ARROW_UNDER, "chats-panel") == "panel"
+    page.context.close()
