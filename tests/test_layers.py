@@ -19,6 +19,7 @@ UI_RULES = {
     "chat": {"protect", "text"},
     "conversations": {"chat", "browser", "protect", "text"},
     "panels": {"browser", "chat", "protect", "text"},
+    "page": {"browser", "chat", "conversations", "panels", "protect", "text"},
 }
 HTTP_EDGE = "server"  # the one ui package that may speak HTTP
 

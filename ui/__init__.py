@@ -9,6 +9,8 @@ Packages, bottom to top; each may import only the ones listed after it (and the 
 - `chat`          one reply: history in, backend events out to the widget → protect, text
 - `conversations` chats kept in the browser, export and import      → chat, browser, protect, text
 - `panels`        the settings panel and the own-key panel          → browser, chat, protect, text
+- `page`          the chat's events, tied to the other packages' parts → browser, chat,
+                  conversations, panels, protect, text
 - `server`        the HTTP edge (ASGI middleware): the only HTTP code under `ui/`
 
 `app.py` builds the page from all of them; nothing here imports `app`.

@@ -2,7 +2,7 @@
 process, so Python's garbage collector stops going through it.
 
 A full collection walked every object gradio, fastapi and this app had made by then, at
-200–360 ms a time on this machine, holding every thread: one landing while a crowd's replies
+200-360 ms a time on this machine, holding every thread: one landing while a crowd's replies
 start delays every first token by that much (measured with `gc.callbacks` while 100 visitors
 sent at once). `gc.freeze()` moves those objects out of the collector's reach; later
 collections walk only what came after (gradio's lazy imports, the sessions, their chats and
