@@ -66,7 +66,9 @@ class FormatError(ValueError):
         return file_refusal(self.reason, lang, **self.values)
 
 
-def _text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
+def checked_text(value: Any, name: str, limit: int, *, required: bool = True) -> str:
+    """A file's text field `name`: a string of at most `limit` characters ("" when it is
+    missing and not `required`); raises FormatError naming it otherwise."""
     if value is None and not required:
         return ""
     if not isinstance(value, str):
@@ -91,7 +93,7 @@ def parse_settings(value: Any) -> dict:
     api = value.get("api", V2)
     if api not in APIS:
         raise FormatError("api", allowed=list(APIS))
-    model = _text(value.get("model"), "settings.model", TEXT_CHARS["model"]).strip()
+    model = checked_text(value.get("model"), "settings.model", TEXT_CHARS["model"]).strip()
     if not model:
         raise FormatError("no_model")
     spec, span = spec_for(model), max_tokens_span(model)
@@ -100,12 +102,12 @@ def parse_settings(value: Any) -> dict:
         raise FormatError("max_tokens", limit=span.high)
     return {
         "api": api, "model": model,
-        "system": _text(value.get("system", ""), "settings.system", TEXT_CHARS["system"]),
+        "system": checked_text(value.get("system", ""), "settings.system", TEXT_CHARS["system"]),
         "temperature": _unit(value.get("temperature", spec.default_temperature), "settings.temperature"),
         "top_p": _unit(value.get("top_p", spec.default_top_p), "settings.top_p"),
         "max_tokens": max_tokens,
-        "bot_name": _text(value.get("bot_name", ""), "settings.bot_name", TEXT_CHARS["bot_name"]),
-        "user_name": _text(value.get("user_name", ""), "settings.user_name", TEXT_CHARS["user_name"]),
+        "bot_name": checked_text(value.get("bot_name", ""), "settings.bot_name", TEXT_CHARS["bot_name"]),
+        "user_name": checked_text(value.get("user_name", ""), "settings.user_name", TEXT_CHARS["user_name"]),
         # Missing (a file from before the switch): adaptive, MiniMax's default.
         **({"thinking": _one_of(value["thinking"], "settings.thinking", THINKING)}
            if "thinking" in value else {}),
@@ -122,14 +124,14 @@ def _note(value: Any, where: str) -> dict:
     if not isinstance(value, dict) or value.get("kind") not in NOTE_KINDS \
             or not isinstance(value.get("lines"), list) or len(value["lines"]) > MAX_NOTE_LINES:
         raise FormatError("note", where=where)
-    lines = [_text(line, f"{where}.note.lines", MAX_NOTE_LINE_CHARS) for line in value["lines"]]
+    lines = [checked_text(line, f"{where}.note.lines", MAX_NOTE_LINE_CHARS) for line in value["lines"]]
     return {"kind": value["kind"], "lines": lines}
 
 
 def _images(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or len(value) > MAX_IMAGES:
         raise FormatError("images", where=where, limit=MAX_IMAGES)
-    return [_text(line, f"{where}.images", IMAGE_LABEL_CHARS) for line in value]
+    return [checked_text(line, f"{where}.images", IMAGE_LABEL_CHARS) for line in value]
 
 
 def _checked(value: Any, name: str, reason: str) -> Any:
@@ -149,14 +151,14 @@ def parse_messages(value: Any) -> list[dict]:
         where = f"messages[{index}]"
         if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
             raise FormatError("role", where=where)
-        message = {"role": item["role"], "content": _text(item.get("content"), f"{where}.content",
+        message = {"role": item["role"], "content": checked_text(item.get("content"), f"{where}.content",
                                                           MAX_FIELD_CHARS)}
         if item["role"] == "user" and item.get("images") is not None:
             message["images"] = _images(item["images"], where)
         if item["role"] == "assistant":
             for name in ("raw", "reasoning"):
                 if item.get(name) is not None:
-                    message[name] = _text(item[name], f"{where}.{name}", MAX_FIELD_CHARS)
+                    message[name] = checked_text(item[name], f"{where}.{name}", MAX_FIELD_CHARS)
             if item.get("note") is not None:
                 message["note"] = _note(item["note"], where)
             if item.get("usage") is not None:
@@ -186,9 +188,9 @@ def parse_document(value: Any) -> dict:
         raise FormatError("version", got=value.get("version"), supported=VERSION)
     return {
         "format": FORMAT, "version": VERSION,
-        "title": _text(value.get("title", ""), "title", MAX_TITLE_CHARS, required=False).strip(),
-        "created": _text(value.get("created", ""), "created", 40, required=False),
-        "updated": _text(value.get("updated", ""), "updated", 40, required=False),
+        "title": checked_text(value.get("title", ""), "title", MAX_TITLE_CHARS, required=False).strip(),
+        "created": checked_text(value.get("created", ""), "created", 40, required=False),
+        "updated": checked_text(value.get("updated", ""), "updated", 40, required=False),
         "settings": parse_settings(value.get("settings")),
         "messages": parse_messages(value.get("messages")),
     }

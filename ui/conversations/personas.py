@@ -26,7 +26,7 @@ from ..protect.limits import IMPORT_BYTES
 from ..text.persona_files import persona_refusal
 from ..text.persona_library import LIBRARY
 from ..text.strings import EN, ZH
-from .export import FormatError, _text, parse_settings
+from .export import FormatError, checked_text, parse_settings
 
 FORMAT = "minimax-chat-personas"
 VERSION = 1
@@ -79,15 +79,15 @@ def parse_persona(value: Any, where: str = "persona") -> dict:
     if not isinstance(value.get("id"), str) or not _ID.match(value["id"]):
         raise PersonaFormatError("persona_id", where)
     with _at(where):
-        name = _text(value.get("name"), "name", NAME_CHARS).strip()
+        name = checked_text(value.get("name"), "name", NAME_CHARS).strip()
         if not name:
             raise PersonaFormatError("no_name", where)
         return {
             "id": value["id"], "name": name,
-            "description": _text(value.get("description"), "description", DESCRIPTION_CHARS,
+            "description": checked_text(value.get("description"), "description", DESCRIPTION_CHARS,
                                  required=False).strip(),
-            "created": _text(value.get("created", ""), "created", 40, required=False),
-            "updated": _text(value.get("updated", ""), "updated", 40, required=False),
+            "created": checked_text(value.get("created", ""), "created", 40, required=False),
+            "updated": checked_text(value.get("updated", ""), "updated", 40, required=False),
             "settings": parse_persona_settings(value.get("settings")),
         }
 
