@@ -111,6 +111,8 @@ class Dependency:
     # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
     gate: tuple[str, bool] | None = None
     while_busy: bool = False  # the page script goes on only while the reply still streams
+    # ...and, after `delay_s`, not before the reply's first words, waiting at most this long
+    words_max_s: float = 0.0
 
 
 def _page_gate(js: Any) -> tuple[str, bool] | None:
@@ -120,8 +122,16 @@ def _page_gate(js: Any) -> tuple[str, bool] | None:
 
 
 NO_SHARED_CHAT = "throw new Error('no shared chat')"
-# The save after sending goes on only while the reply streams (`AFTER_A_MOMENT`).
-WHILE_BUSY = "/*mm-while-busy*/"
+# The save after sending goes on only while the reply streams, once its first words are shown
+# (`AFTER_FIRST_WORDS`: `/*mm-while-busy <most ms>*/`).
+WHILE_BUSY = re.compile(r"/\*mm-while-busy (\d+)\*/")
+
+
+def _words_max(js: Any) -> float:
+    """The longest a step's page script waits for the reply's first words (seconds), if it
+    waits for them."""
+    found = WHILE_BUSY.search(js) if isinstance(js, str) else None
+    return int(found.group(1)) / 1000 if found else 0.0
 
 
 def _page_delay(js: Any) -> float:
@@ -150,7 +160,7 @@ class AppModel:
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
             gate=_page_gate(d.get("js")),
-            while_busy=WHILE_BUSY in str(d.get("js") or ""),
+            while_busy=bool(_words_max(d.get("js"))), words_max_s=_words_max(d.get("js")),
             ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()

@@ -29,6 +29,7 @@ V2_PATH = "/v1/text/chatcompletion_v2"
 # How every emulator reply begins, its first 4-character chunk (minimax_backend/emulator/
 # replies.py): text without it is the app's own, e.g. a placeholder, a limit or an error.
 REPLY_START = "你好！这"
+WORDS_POLL_S = 0.25  # how often the page looks for a reply's first words (AFTER_FIRST_WORDS)
 _visitors = itertools.count(1)
 
 
@@ -198,6 +199,12 @@ class _Visitor:
         if dep.delay_s:
             await asyncio.sleep(dep.delay_s)  # as the page script waits before this step
         if not dep.backend:
+            if dep.while_busy:  # as the page script: on once the first words are shown
+                waited = 0.0
+                while self.visit.first_token is None and self.visit.done is None \
+                        and waited < dep.words_max_s - dep.delay_s:
+                    await asyncio.sleep(WORDS_POLL_S)
+                    waited += WORDS_POLL_S
             if dep.while_busy and self.visit.done is not None:
                 return False, []  # the reply is over: the page's script ends this chain
             if dep.gate is not None:  # the page's condition on the chat's last message

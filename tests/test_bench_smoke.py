@@ -137,7 +137,7 @@ def test_the_load_client_reads_the_page_scripts_conditions():
     chain, or its visitors would run steps the page skips (take_back after every reply)."""
     import app
     from bench.gradio_protocol import AppModel
-    from ui.browser.scripts import SEND_SAVE_DELAY_MS
+    from ui.browser.scripts import SEND_SAVE_DELAY_MS, SEND_SAVE_MAX_MS
     from ui.chat.history import REFUSAL_MARK
 
     model = AppModel.from_config(app.build_demo().get_config_file())
@@ -145,6 +145,7 @@ def test_the_load_client_reads_the_page_scripts_conditions():
     assert gates == [(REFUSAL_MARK, False)] * 2 + [(REFUSAL_MARK, True)] * 2  # Enter and Send
     waits = [d for d in model.dependencies if d.while_busy]
     assert waits and all(d.delay_s == SEND_SAVE_DELAY_MS / 1000 for d in waits)
+    assert all(d.words_max_s == SEND_SAVE_MAX_MS / 1000 for d in waits)
 
 
 def test_the_load_client_resends_once_on_a_connection_closed_under_it_as_a_browser_does():

@@ -140,6 +140,24 @@ def test_a_message_over_the_rate_stays_in_the_box_and_the_refusal_is_said(browse
         page.context.close()
 
 
+def test_a_sent_message_is_saved_once_its_first_words_show_not_before(browser, served):
+    """Under a crowd the first words take seconds: the save of the sent message waits for them
+    (at a fixed moment, every visitor's save queued ahead of the crowd's first words)."""
+    service, url = served
+    service.enqueue([(SEND_SAVE_DELAY_MS + 2500) / 1000, TextDelta("Once upon"), WAIT_FOR_CANCEL])
+    page = page_for(browser, url, "en-US", DESKTOP)
+    listed = "() => document.querySelectorAll('#conversations label').length"
+    send(page, "Tell me a story")
+    page.wait_for_timeout(SEND_SAVE_DELAY_MS + 1000)  # past the moment, before the words
+    assert page.evaluate(listed) == 0
+    wait_for_text(page, BOT, "Once upon")
+    page.wait_for_function(f"() => ({listed})() == 1", timeout=5000)
+    assert [t.strip() for t in page.locator("#conversations label").all_inner_texts()] \
+        == ["Tell me a story"]
+    page.click("#stop")
+    page.context.close()
+
+
 def test_a_reply_cut_by_a_reload_is_stored_marked_and_retry_gives_it_whole(browser, served):
     service, url = served
     service.enqueue([TextDelta("Once upon"), WAIT_FOR_CANCEL])

@@ -25,14 +25,25 @@ COPY_FROM = "(chat) => { window.mmCopy && window.mmCopy.copy(chat); return []; }
 
 # A front-end step that waits before the save that keeps a sent message (see
 # `ui.conversations.panel.Saves.wire_send`), and ends its chain if the reply is over by then:
-# the save after the reply keeps it. Under a crowd the first words can take a second or more,
-# and these saves (the whole store, both ways) queued ahead of them. The benchmark's load
-# client waits the same `setTimeout` and reads the same condition (`WHILE_BUSY`).
+# the save after the reply keeps it. It waits a moment, and then until the reply's first words
+# are shown (not a note of its place in the line), at most `SEND_SAVE_MAX_MS`. Under a crowd
+# the first words can take seconds, and these saves (the whole store, both ways) queued ahead
+# of them: at a fixed 2 s, 200 visitors' saves landed in the middle of their replies' starts.
+# The benchmark's load client waits the same way and reads the same condition (`WHILE_BUSY`).
 SEND_SAVE_DELAY_MS = 2000
+SEND_SAVE_MAX_MS = 10000
 WHILE_BUSY = "mm-while-busy"
-AFTER_A_MOMENT = (f"(...args) => /*{WHILE_BUSY}*/ new Promise((done, ended) => setTimeout(() => "
-                  "document.body.classList.contains('mm-busy') ? done(args) "
-                  f": ended(new Error('the reply is over')), {SEND_SAVE_DELAY_MS}))")
+AFTER_FIRST_WORDS = (
+    f"(...args) => /*{WHILE_BUSY} {SEND_SAVE_MAX_MS}*/ new Promise((done, ended) => {{ "
+    "const began = Date.now(); "
+    "const words = () => { const rows = document.querySelectorAll('#chatbot .message-row'); "
+    "const last = rows[rows.length - 1]; "
+    "return !!last && last.classList.contains('bot-row') && !last.querySelector('.mm-pending'); }; "
+    "const look = () => { "
+    "if (!document.body.classList.contains('mm-busy')) return ended(new Error('the reply is over')); "
+    f"if (words() || Date.now() - began >= {SEND_SAVE_MAX_MS}) return done(args); "
+    "setTimeout(look, 250); }; "
+    f"setTimeout(look, {SEND_SAVE_DELAY_MS}); }})")
 
 def confirm_delete(question_zh: str, question_en: str) -> str:
     """Run by Delete before its handler: asks first (chats live only in this browser, so a
@@ -94,7 +105,7 @@ def if_last_message_has(mark: str, has: bool = True) -> str:
     `has=False`, does not) hold `mark` (a step that throws ends its chain). It spares the
     server a step that would change nothing: gradio rebuilds a component for each output left
     as it was (`gr.skip()`). The benchmark's load client reads the same condition from this
-    text (`GATE`), as it reads the wait of `AFTER_A_MOMENT`."""
+    text (`GATE`), as it reads the wait of `AFTER_FIRST_WORDS`."""
     return (f"(chat) => {{ /*{GATE} {json.dumps(mark)} {'has' if has else 'lacks'}*/ "
             "const last = (chat || []).at(-1); "
             f"const has = !!last && JSON.stringify(last.content || '').includes({json.dumps(mark)}); "

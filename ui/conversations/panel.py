@@ -6,7 +6,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..browser.scripts import AFTER_A_MOMENT, DOWNLOAD, confirm_delete, usable_while_chosen
+from ..browser.scripts import AFTER_FIRST_WORDS, DOWNLOAD, confirm_delete, usable_while_chosen
 from ..chat.form import SettingsForm
 from ..chat.inline import inline
 from ..protect.limits import TITLE_CHARS
@@ -37,10 +37,10 @@ class Saves:
 
     def wire_send(self, start: Any) -> None:
         """After `start` (a message sent): forget the last reply's conversation at once, and
-        a moment later, once the first words are usually out (so a crowd's first tokens don't
+        a moment later, once the reply's first words are out (so a crowd's first tokens don't
         queue behind these saves), store the chat as it is then."""
         start.success(None, None, self.sent_in, js="() => ''", queue=False)
-        start.success(None, js=AFTER_A_MOMENT, queue=False).success(**self.on_send)
+        start.success(None, js=AFTER_FIRST_WORDS, queue=False).success(**self.on_send)
 
 
 class ConversationPanel:
