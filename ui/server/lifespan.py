@@ -17,7 +17,8 @@ def prepared(max_session_bytes: int = MAX_SESSION_BYTES
              ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """Sessions bounded in bytes (`sessions`), the busiest routes tried first (`route_order`),
     the login check on the event loop (`login_on_loop`, after the reorder: fastapi rebuilds
-    gradio's routes when their order changes) and the root URL remembered (`root_url`)."""
+    gradio's routes when their order changes), the root URL remembered (`root_url`), and
+    last the heap as it stands frozen out of later garbage collections (`heap`)."""
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
