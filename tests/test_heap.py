@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
 import gc, json, weakref
 import gradio  # the bulk of a server's heap
-from ui.server.heap import THRESHOLDS, settle_heap
+from ui.server.heap import settle_heap
 
 class Node:
     pass
@@ -27,8 +27,7 @@ new = Node(); new.me = new  # a cycle made afterwards
 new_ref = weakref.ref(new)
 del new
 gc.collect()
-print(json.dumps({"alive": alive, "frozen": frozen, "thresholds": gc.get_threshold(),
-                  "expected": THRESHOLDS, "old_kept": old_ref() is not None,
+print(json.dumps({"alive": alive, "frozen": frozen, "old_kept": old_ref() is not None,
                   "new_collected": new_ref() is None, "left": len(gc.get_objects())}))
 """
 
@@ -41,4 +40,3 @@ def test_what_lives_at_the_start_is_set_aside_and_later_garbage_still_goes():
     assert seen["left"] < seen["frozen"] / 10  # later collections walk only a little
     assert seen["new_collected"]  # a cycle made after the start is still collected
     assert seen["old_kept"]  # the price: cyclic garbage from before the start stays
-    assert list(seen["thresholds"]) == list(seen["expected"])

@@ -6,18 +6,13 @@ A full collection walked every object gradio, fastapi and this app had made by t
 start delays every first token by that much (measured with `gc.callbacks` while 100 visitors
 sent at once). `gc.freeze()` moves those objects out of the collector's reach; later
 collections walk only what came after (gradio's lazy imports, the sessions, their chats and
-replies): 90-170k objects, still ~100 ms a full walk, hence the rarer collections below.
+replies): 90-170k objects, ~100 ms a full walk. Collections were also made rarer
+(thresholds 10,000, 10, 100) for a while, which left the server ~30 MB fuller after a crowd
+than `tests/test_load.py` allows: Python's own thresholds are kept.
 """
 from __future__ import annotations
 
 import gc
-
-# Collections of the youngest objects every 10,000 new ones (700 by default), of everything
-# after 100 of the middle generation's (10): over a 100-visitor crowd 6-9 young collections in
-# its first 1.5 s instead of ~100-150, and a full one every few dozen crowds instead of every
-# other one. Cyclic garbage waits longer for collection; resident memory over 8 crowds of 100
-# grew as it did before (240 -> 298 MiB against 238 -> 292; gradio keeps each session).
-THRESHOLDS = (10_000, 10, 100)
 
 
 def settle_heap() -> int:
@@ -25,5 +20,4 @@ def settle_heap() -> int:
     collection; the number of objects set aside."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*THRESHOLDS)
     return gc.get_freeze_count()
