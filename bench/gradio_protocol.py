@@ -110,9 +110,13 @@ class Dependency:
     # The page script's condition on the chat's last message (`if_last_message_has` in
     # ui/browser/scripts.py): (mark, has); the chain goes on only if it holds.
     gate: tuple[str, bool] | None = None
-    while_busy: bool = False  # the page script goes on only while the reply still streams
-    # ...and, after `delay_s`, not before the reply's first words, waiting at most this long
+    # The page script goes on only while the reply still streams and, after `delay_s`, not
+    # before the reply's first words, waiting at most this long (0: it does not wait so).
     words_max_s: float = 0.0
+
+    @property
+    def while_busy(self) -> bool:
+        return self.words_max_s > 0
 
 
 def _page_gate(js: Any) -> tuple[str, bool] | None:
@@ -160,7 +164,7 @@ class AppModel:
             after=d.get("trigger_after"), only_on_success=bool(d.get("trigger_only_on_success")),
             api_name=d.get("api_name"), delay_s=_page_delay(d.get("js")),
             gate=_page_gate(d.get("js")),
-            while_busy=bool(_words_max(d.get("js"))), words_max_s=_words_max(d.get("js")),
+            words_max_s=_words_max(d.get("js")),
             ends_chain=NO_SHARED_CHAT in str(d.get("js") or ""))
             for d in config["dependencies"]]
         by_elem = {c["props"]["elem_id"]: i for i, c in components.items()
