@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
 
 from .gradio_protocol import AppModel, Dependency, SSEDecoder, apply_diff, assistant_text, is_update, loads
 from .queue_stream import QueueStream
@@ -41,23 +41,47 @@ def visitor_address() -> str:
 
 
 # A browser keeps at most 6 connections to one host. Each visitor gets a pool of its own, as in
-# life: one pool shared by 50 visitors makes httpcore scan every pooled connection for every
+# life: one pool shared by 50 visitors made httpcore scan every pooled connection for every
 # request, and that scan alone kept this client's core busy for the first 1.6 s of a 50-visitor
 # crowd, so the first tokens it timed were its own delay, not the app's.
 BROWSER_CONNECTIONS = 6
-_TIMEOUT = httpx.Timeout(30.0, read=READ_TIMEOUT)
+_TIMEOUT = aiohttp.ClientTimeout(total=None, connect=30.0, sock_connect=30.0, sock_read=READ_TIMEOUT)
 _TLS = ssl.create_default_context()  # built once: every visitor's client would load it again
+# What a dropped connection raises: the client's own errors, and a timeout.
+HTTP_ERRORS = (aiohttp.ClientError, TimeoutError)
 
 
-def new_client() -> httpx.AsyncClient:
+def new_client() -> aiohttp.ClientSession:
     """A client for one-off requests (the app's config, raw requests to the emulator)."""
-    return httpx.AsyncClient(timeout=_TIMEOUT, verify=_TLS)
+    return browser_client()
 
 
-def browser_client() -> httpx.AsyncClient:
-    """One visitor's connections."""
-    return httpx.AsyncClient(timeout=_TIMEOUT, verify=_TLS,
-                             limits=httpx.Limits(max_connections=BROWSER_CONNECTIONS))
+def browser_client() -> aiohttp.ClientSession:
+    """One visitor's connections and cookies (a balancer's affinity cookie comes back on
+    every later request, as in a browser; the jar takes cookies from an address like
+    127.0.0.1 too).
+
+    aiohttp, not httpx: with 200 visitors in one process, httpx kept this client's one core
+    busy, and its event loop answered 0.3-0.5 s late in the crowd's first seconds, so the
+    first tokens it timed were partly its own delay (docs/benchmarks.md)."""
+    return aiohttp.ClientSession(
+        timeout=_TIMEOUT, cookie_jar=aiohttp.CookieJar(unsafe=True),
+        connector=aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS, ssl=_TLS))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole HTTP response, read."""
+
+    status_code: int
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return loads(self.body)
 
 
 @dataclass
@@ -96,12 +120,11 @@ class Target:
     first_get: str | None = None
 
     @classmethod
-    async def load(cls, client: httpx.AsyncClient, url: str, elem_id: str | None = None,
+    async def load(cls, client: aiohttp.ClientSession, url: str, elem_id: str | None = None,
                    overrides: dict[str, Any] | None = None) -> Target:
         """`overrides` sets controls by elem_id, as a visitor would before sending."""
-        response = await client.get(url + "/config")
-        response.raise_for_status()
-        model = AppModel.from_config(response.json())
+        async with client.get(url + "/config", raise_for_status=True) as response:
+            model = AppModel.from_config(loads(await response.read()))
         by_id = {model.by_elem_id[k]: v for k, v in (overrides or {}).items()}
         return cls(url, model, model.submit_trigger(elem_id), by_id)
 
@@ -124,8 +147,10 @@ class _Visitor:
         """What the page runs as it opens (gradio sets up the session on its first call)."""
         if self.target.first_get is not None:
             try:
-                (await self.client.get(self.target.url + self.target.first_get)).raise_for_status()
-            except httpx.HTTPError as err:
+                async with self.client.get(self.target.url + self.target.first_get,
+                                           raise_for_status=True) as page:
+                    await page.read()
+            except HTTP_ERRORS as err:
                 self.visit.ok, self.visit.error = False, f"{type(err).__name__}: {err}"
                 return
         await self._guarded(self.target.model.page_loads())
@@ -147,12 +172,12 @@ class _Visitor:
     async def close(self) -> None:
         if self.queue.reader is not None:
             self.queue.reader.cancel()
-        await self.client.aclose()
+        await self.client.close()
 
     async def _guarded(self, deps: list[Dependency]) -> None:
         try:
             await self._chain(deps)
-        except (httpx.HTTPError, ValueError, KeyError) as err:
+        except (*HTTP_ERRORS, ValueError, KeyError) as err:
             self.visit.ok, self.visit.error = False, f"{type(err).__name__}: {err}"
 
     async def _chain(self, deps: list[Dependency]) -> None:
@@ -224,17 +249,21 @@ class _Visitor:
             return self._fail(dep, f"join: HTTP {joined.status_code} {joined.text[:200]}"), []
         return await self._stream(dep, joined.json()["event_id"])
 
-    async def _post(self, path: str, body: dict) -> httpx.Response:
+    async def _post(self, path: str, body: dict) -> Answer:
         """POST as a browser does: a request whose kept-alive connection the server closed as
         idle just as it was sent (reset, or closed with no answer) is sent once more, on a new
-        connection. Chromium resends such a request whatever its method; httpx raises, and a
-        visitor whose reply waited seconds in the line met that race now and then (9 of 200
-        in one run)."""
+        connection. Chromium resends such a request whatever its method; an HTTP library
+        raises, and a visitor whose reply waited seconds in the line met that race now and
+        then (9 of 200 in one run)."""
         try:
-            return await self.client.post(self.api + path, json=body, headers=self.headers)
-        except (httpx.ReadError, httpx.RemoteProtocolError):
+            return await self._post_once(path, body)
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError):
             self.visit.resent += 1
-            return await self.client.post(self.api + path, json=body, headers=self.headers)
+            return await self._post_once(path, body)
+
+    async def _post_once(self, path: str, body: dict) -> Answer:
+        async with self.client.post(self.api + path, json=body, headers=self.headers) as response:
+            return Answer(response.status, await response.read())
 
     async def _stream(self, dep: Dependency, event_id: str) -> tuple[bool, list[int]]:
         chat = self.target.model.chat_output(dep)
@@ -296,7 +325,7 @@ async def crowd(target: Target, visitors: int, message: str,
     return max(ends) - started, visits
 
 
-async def raw_first_token(client: httpx.AsyncClient, emulator_url: str, model: str,
+async def raw_first_token(client: aiohttp.ClientSession, emulator_url: str, model: str,
                           message: str) -> float:
     """Seconds from sending a streamed request straight to the emulator to its first text."""
     body = {"model": model, "messages": [{"role": "user", "content": message}], "stream": True,
@@ -304,10 +333,9 @@ async def raw_first_token(client: httpx.AsyncClient, emulator_url: str, model: s
     started = time.perf_counter()
     first = None
     decoder = SSEDecoder()
-    async with client.stream("POST", emulator_url + V2_PATH, json=body,
-                             headers={"Authorization": f"Bearer {EMULATOR_KEY}"}) as response:
-        response.raise_for_status()
-        async for chunk in response.aiter_raw():
+    async with client.post(emulator_url + V2_PATH, json=body, raise_for_status=True,
+                           headers={"Authorization": f"Bearer {EMULATOR_KEY}"}) as response:
+        async for chunk in response.content.iter_any():
             for payload in decoder.feed(chunk):
                 if first is None:
                     choices = loads(payload).get("choices") or [{}]

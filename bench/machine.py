@@ -37,7 +37,7 @@ def machine_info(chromium: str | None = None) -> dict:
         "python": platform.python_version(),
         "gradio": _version("gradio"),
         "gradio_client": _version("gradio_client"),
-        "httpx": _version("httpx"),
+        "aiohttp": _version("aiohttp"),  # the load client's HTTP library
         "playwright": _version("playwright"),
         "chromium": chromium,
         "load_average_1m": round(os.getloadavg()[0], 2),  # other work on the machine

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import aiohttp
 
 from .gradio_protocol import SSEDecoder, loads
 
@@ -19,7 +19,7 @@ MAX_REOPENS = 20
 class QueueStream:
     """Routes a session's queue messages to one inbox per event."""
 
-    def __init__(self, client: httpx.AsyncClient, api: str, session: str,
+    def __init__(self, client: aiohttp.ClientSession, api: str, session: str,
                  headers: dict[str, str] | None = None) -> None:
         self.client = client
         self.headers = headers or {}
@@ -47,19 +47,19 @@ class QueueStream:
             while self.inboxes and reopens <= MAX_REOPENS:
                 reopens += 1
                 await self._read_once()
-        except httpx.HTTPError as err:
+        except (aiohttp.ClientError, TimeoutError) as err:
             self._fail_all(f"{type(err).__name__}: {err}")
         if self.inboxes:
             self._fail_all("the queue stream kept closing before its events completed")
 
     async def _read_once(self) -> None:
         decoder = SSEDecoder()
-        async with self.client.stream("GET", self.url, params={"session_hash": self.session},
-                                      headers=self.headers) as response:
-            if response.status_code != 200:
-                self._fail_all(f"queue/data: HTTP {response.status_code}")
+        async with self.client.get(self.url, params={"session_hash": self.session},
+                                   headers=self.headers) as response:
+            if response.status != 200:
+                self._fail_all(f"queue/data: HTTP {response.status}")
                 return
-            async for chunk in response.aiter_raw():
+            async for chunk in response.content.iter_any():
                 for payload in decoder.feed(chunk):
                     message = loads(payload)
                     kind, event_id = message.get("msg"), message.get("event_id")

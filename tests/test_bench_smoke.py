@@ -150,34 +150,51 @@ def test_the_load_client_reads_the_page_scripts_conditions():
 
 def test_the_load_client_resends_once_on_a_connection_closed_under_it_as_a_browser_does():
     """A kept-alive connection the app closed as idle just as a request went out: a browser
-    sends the request again on a new one; the load client too, once, and counts it."""
+    sends the request again on a new one; the load client too, once, and counts it. The
+    server here closes its first connection without an answer and resets its third."""
     import asyncio
+    import socket
+    import struct
 
-    import httpx
+    from bench.load_client import Visit, _Visitor, browser_client
 
-    from bench.load_client import Visit, _Visitor
+    paths: list[str] = []
 
-    calls = []
-
-    def answer(request):
-        calls.append(request.url.path)
-        if len(calls) == 1:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-        if len(calls) == 3:
-            raise httpx.ReadError("reset")
-        return httpx.Response(200, json={"ok": True})
-
-    tab = object.__new__(_Visitor)
-    tab.client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    tab.api, tab.headers, tab.visit = "http://app/gradio_api", {}, Visit(started=0.0)
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), b"0"))
+        await reader.readexactly(length)
+        paths.append(head.split(b" ")[1].decode())
+        if len(paths) == 1:  # closed with no answer
+            writer.close()
+            return
+        if len(paths) == 3:  # reset
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                       struct.pack("ii", 1, 0))
+            writer.close()
+            return
+        body = b'{"ok": true}'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
 
     async def twice():
-        first = await tab._post("/run/predict", {})
-        second = await tab._post("/queue/join", {})
-        await tab.client.aclose()
-        return first, second
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        tab = object.__new__(_Visitor)
+        tab.client = browser_client()
+        tab.api, tab.headers = f"http://127.0.0.1:{port}/gradio_api", {}
+        tab.visit = Visit(started=0.0)
+        try:
+            return tab, await tab._post("/run/predict", {}), await tab._post("/queue/join", {})
+        finally:
+            await tab.client.close()
+            server.close()
 
-    first, second = asyncio.run(twice())
+    tab, first, second = asyncio.run(twice())
+    assert first.status_code == second.status_code == 200
     assert first.json() == second.json() == {"ok": True}
-    assert calls == ["/gradio_api/run/predict"] * 2 + ["/gradio_api/queue/join"] * 2
+    assert paths == ["/gradio_api/run/predict"] * 2 + ["/gradio_api/queue/join"] * 2
     assert tab.visit.resent == 2
