@@ -45,6 +45,10 @@ def visitor_address() -> str:
 # request, and that scan alone kept this client's core busy for the first 1.6 s of a 50-visitor
 # crowd, so the first tokens it timed were its own delay, not the app's.
 BROWSER_CONNECTIONS = 6
+# A connection idle this long is not used again. uvicorn closes one idle for 5 s, and a request
+# sent on it as it closes is reset: at aiohttp's default of 15 s, 6 of a 200-visitor crowd
+# failed so, their one resend (`_post`) meeting another closing connection.
+KEEP_IDLE_S = 4.0
 _TIMEOUT = aiohttp.ClientTimeout(total=None, connect=30.0, sock_connect=30.0, sock_read=READ_TIMEOUT)
 _TLS = ssl.create_default_context()  # built once: every visitor's client would load it again
 # What a dropped connection raises: the client's own errors, and a timeout.
@@ -66,7 +70,8 @@ def browser_client() -> aiohttp.ClientSession:
     first tokens it timed were partly its own delay (docs/benchmarks.md)."""
     return aiohttp.ClientSession(
         timeout=_TIMEOUT, cookie_jar=aiohttp.CookieJar(unsafe=True),
-        connector=aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS, ssl=_TLS))
+        connector=aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS, ssl=_TLS,
+                                       keepalive_timeout=KEEP_IDLE_S))
 
 
 @dataclass(frozen=True)
