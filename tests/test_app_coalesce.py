@@ -153,3 +153,29 @@ def test_interval_may_be_a_function_asked_after_every_batch():
 
     batches = asyncio.run(main())
     assert [x for batch in batches for x in batch] == [0, 1, 2] and asked
+
+
+def test_page_interval_grows_with_a_long_reply_as_the_page_renders_it_slower():
+    from ui.chat.coalesce import MAX_INTERVAL, SMOOTH_CHARS, page_interval
+
+    assert page_interval(0.04, 1, SMOOTH_CHARS) == 0.04
+    assert page_interval(0.04, 1, 4 * SMOOTH_CHARS) == pytest.approx(0.16)
+    assert page_interval(0.04, 50, 4 * SMOOTH_CHARS) == pytest.approx(0.2)  # the load's is longer
+    assert page_interval(0.04, 1, 100 * SMOOTH_CHARS) == MAX_INTERVAL
+
+
+def test_a_stream_read_more_often_than_it_is_shown_ends_at_once():
+    """Updates 1 s apart, reads every 20 ms: the last items, 0.1 s in, are yielded when they
+    come, not when the next update would be due. Read at the updates' pace, they wait for it."""
+    batches = collect(paced(range(10), delay=0.01), interval=1.0, heartbeat=5, read_every=0.02)
+    assert [item for _, batch in batches for item in batch] == list(range(10))
+    assert batches[-1][0] < 0.5  # ~0.12 s; the next update was due at 1 s
+    held = collect(paced(range(10), delay=0.01), interval=1.0, heartbeat=5)
+    assert held[-1][0] >= 0.9
+
+
+def test_reads_between_updates_keep_a_fast_stream_whole_and_its_updates_spaced():
+    batches = collect(paced(range(600), delay=0.001), interval=0.2, heartbeat=5, read_every=0.02)
+    assert [item for _, batch in batches for item in batch] == list(range(600))
+    gaps = [b[0] - a[0] for a, b in zip(batches, batches[1:], strict=False)]
+    assert len(batches) <= 6 and all(gap >= 0.15 for gap in gaps[:-1])

@@ -96,7 +96,9 @@ class ChatHandlers:
         self._line: Line | None = None
         self._line_lock = threading.Lock()
         base = INTERVAL if interval is None else interval
+        # Page updates and reads of a reply: updates spaced out as it grows, reads not.
         self.interval = lambda: page_interval(base, self.line.running())
+        self.pace = lambda shown: page_interval(base, self.line.running(), shown)
 
     @property
     def line(self) -> Line:
@@ -168,6 +170,9 @@ class ChatHandlers:
 
         prompt = prompt_tokens(chat_request)
 
+        def updates() -> float:  # between page updates: longer as the reply grows
+            return self.pace(len(reply.text) + len(reply.reasoning))
+
         def charge(received: Reply, shown: Reply) -> None:
             tokens = _settle(held, session, chat_request, received, shown)
             if host_key:
@@ -194,10 +199,10 @@ class ChatHandlers:
                     source = metered(self.account, visitor[-1], prompt,
                                      self.account.gate.max_wait,
                                      lambda cancel: self.service.stream(chat_request, route, cancel),
-                                     life, self.interval)
+                                     life, updates, self.interval)
                 else:
                     source = coalesce(self.service.stream(chat_request, route, life.cancel),
-                                      self.interval)
+                                      updates, read_every=self.interval)
                 async with aclosing(source) as batches:
                     async for batch in batches:
                         if not life.streaming:

@@ -28,9 +28,11 @@ Start = Callable[[CancelToken], Iterable[StreamEvent]]  # one attempt at the rep
 
 
 async def metered(line: AccountLine, visitor: str, tokens: int, max_wait: float, start: Start,
-                  life: Lifecycle, interval: Interval) -> AsyncGenerator[list, None]:
-    """Batches of the reply's events, as `coalesce` gives them, after its turn came; an
-    `AccountWait` batch while it waits. Raises AccountBusy past `max_wait` seconds."""
+                  life: Lifecycle, interval: Interval, read_every: Interval | None = None,
+                  ) -> AsyncGenerator[list, None]:
+    """Batches of the reply's events, as `coalesce` gives them (`interval`, `read_every`),
+    after its turn came; an `AccountWait` batch while it waits. Raises AccountBusy past
+    `max_wait` seconds."""
     since, first = line.clock(), False
     while True:
         waited = False
@@ -47,7 +49,7 @@ async def metered(line: AccountLine, visitor: str, tokens: int, max_wait: float,
         refused: MiniMaxError | None = None
         produced = False
         try:
-            async with aclosing(coalesce(start(cancel), interval)) as batches:
+            async with aclosing(coalesce(start(cancel), interval, read_every=read_every)) as batches:
                 async for batch in batches:
                     refused = None if produced else next(
                         (e.error for e in batch if isinstance(e, Retrying) and rate_refusal(e.error)),
