@@ -32,7 +32,7 @@ READ_AHEAD = 0.005  # the reader wakes this long before an update is due, to rea
 # The page renders a reply's whole text again at every update, in time that grows with the
 # text: 100-150 ms at 7,000 characters in Chromium on this 2-core machine, and a phone is
 # slower. Updates coming faster than that piled up in the page, and a long reply's last words
-# showed 0.3-0.4 s after its last byte. Past this many characters, updates are spaced in
+# showed up to 0.35 s after its last byte. Past this many characters, updates are spaced in
 # proportion (the reply is still read at the load's pace, so its end shows at once).
 SMOOTH_CHARS = 2000
 
