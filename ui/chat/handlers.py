@@ -96,9 +96,9 @@ class ChatHandlers:
         self._line: Line | None = None
         self._line_lock = threading.Lock()
         base = INTERVAL if interval is None else interval
-        # Page updates and reads of a reply: updates spaced out as it grows, reads not.
-        self.interval = lambda: page_interval(base, self.line.running())
-        self.pace = lambda shown: page_interval(base, self.line.running(), shown)
+        # Seconds between a reply's page updates, `shown` characters long so far; its stream is
+        # read at the pace of a reply of none (`coalesce`'s `read_every`).
+        self.pace = lambda shown=0: page_interval(base, self.line.running(), shown)
 
     @property
     def line(self) -> Line:
@@ -194,15 +194,15 @@ class ChatHandlers:
                 reply.started = reply.clock()  # its time to first token starts with its turn
                 source: AsyncGenerator[list, None]
                 if not life.streaming:  # dropped while in line: nothing to ask for
-                    source = coalesce(iter([]), self.interval)
+                    source = coalesce(iter([]), self.pace)
                 elif host_key:  # the host's account: wait for a turn, retried on its rate refusals
                     source = metered(self.account, visitor[-1], prompt,
                                      self.account.gate.max_wait,
                                      lambda cancel: self.service.stream(chat_request, route, cancel),
-                                     life, updates, self.interval)
+                                     life, updates, self.pace)
                 else:
                     source = coalesce(self.service.stream(chat_request, route, life.cancel),
-                                      updates, read_every=self.interval)
+                                      updates, read_every=self.pace)
                 async with aclosing(source) as batches:
                     async for batch in batches:
                         if not life.streaming:
