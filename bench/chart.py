@@ -39,8 +39,8 @@ def _pairs(ax, title: str, unit: str, groups: list[str], values: dict[str, list]
     ax.set_xticks([x + width / 2 for x in range(len(groups))], groups)
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(unit)
-    ax.margins(y=0.2)
-    ax.legend(fontsize=8)
+    ax.margins(y=0.25)
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def _lines(ax, title: str, unit: str, sizes: list[int], crowds: dict, field: str) -> None:
@@ -51,10 +51,22 @@ def _lines(ax, title: str, unit: str, sizes: list[int], crowds: dict, field: str
                 color=COLORS[key], label=LABELS[key])
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.set_xticks(sizes, [str(n) for n in sizes], fontsize=8)
+    ax.minorticks_off()
     ax.set_xlabel("visitors at once")
     ax.set_ylabel(unit)
     ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8)
+
+
+def _crowd_targets(ax, fleet: dict | None) -> None:
+    """On the first-token chart: the crowd targets, and the two replicas' 200 visitors."""
+    goals = [*targets.CROWD_TTFT_P95_MS.items(), (200, targets.FLEET_TTFT_P95_MS)]
+    ax.plot([n for n, _ in goals], [ms for _, ms in goals], "_", color=TARGET["color"],
+            markersize=14, mew=2, label="target (200: two replicas)")
+    if fleet:
+        ax.plot([fleet["visitors"]], [fleet["ttft_p95_ms"] or 0], "D", color="#059669",
+                label=f"{fleet.get('replicas', 2)} replicas")
     ax.legend(fontsize=8)
 
 
@@ -67,7 +79,7 @@ def _ratios(ax, table: list[dict]) -> None:
     ax.set_xscale("log")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=7)
-    ax.set_title("Baseline ÷ this app (> 1: this app better)", fontsize=10)
+    ax.set_title("Baseline ÷ this app (> 1: app better)", fontsize=10)
 
 
 def _short(metric: str) -> str:
@@ -75,6 +87,7 @@ def _short(metric: str) -> str:
                         (", overhead over a raw request", " overhead"),
                         (": last token visible after the upstream's last byte", ""),
                         ("Resident memory", "RSS"),
+                        ("peak of the largest crowd", "peak"),
                         ("Server CPU per 1,000 streamed tokens", "CPU per 1k tokens"),
                         ("Start-up: `python <app>` until the page is served", "start-up")):
         metric = metric.replace(long, short)
@@ -102,6 +115,7 @@ def chart(results: dict, path: Path) -> None:
     axes[0][1].axhline(targets.BROWSER_LAG_MS, **TARGET)
     _lines(axes[0][2], "Total wall time, 2-second replies", "s (log)", sizes, crowds, "wall_s")
     _lines(axes[0][3], "Time to first token, p95", "ms (log)", sizes, crowds, "ttft_p95_ms")
+    _crowd_targets(axes[0][3], results.get("fleet"))
     _bars(axes[1][0], "Server CPU per 1,000 streamed tokens", "CPU s",
           {k: cost[k]["cpu_s_per_1k_tokens"] for k in KEYS})
     _pairs(axes[1][1], "Resident memory", "MiB", ["idle", f"{sizes[-1]} visitors"],
