@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
                                      description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true",
-                      help="fewer samples; under 3 minutes on 2 cores")
+                      help="fewer samples; about 4 minutes on 2 cores")
     mode.add_argument("--smoke", action="store_true", help="a tiny run that checks the machinery")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="where the results go (default: bench/results)")
