@@ -36,7 +36,7 @@ CHECK_S = 0.25
 QUIET_CPU_S = 0.03
 # A process that never goes quiet still collects, as late as this after the collection was due.
 MAX_DEFER_S = 30.0
-_holding = [0]  # collectors running in this process (a test may start several servers)
+_running = 0  # collectors running in this process (a test may start several servers)
 
 
 def settle_heap() -> int:
@@ -80,22 +80,26 @@ class QuietCollector:
         if not quiet and now - self._due_since < self.max_defer_s:
             return False
         self.collect()
-        self.quiet, self.forced = self.quiet + quiet, self.forced + (not quiet)
+        if quiet:
+            self.quiet += 1
+        else:
+            self.forced += 1
         self._due_since, self._cpu_seen = None, self.cpu()  # the collection's own CPU is not use
         return True
 
     async def run(self, check_s: float = CHECK_S) -> None:
         """Hold Python's full collections and run them here until cancelled; Python's own
         rule comes back when the process's last collector stops."""
+        global _running
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, NEVER)
-        _holding[0] += 1
+        _running += 1
         try:
             while True:
                 await asyncio.sleep(check_s)
                 self.step()
         finally:
-            _holding[0] -= 1
-            if not _holding[0]:
+            _running -= 1
+            if not _running:
                 young, middle, _ = gc.get_threshold()
                 gc.set_threshold(young, middle, FULL_AFTER)
