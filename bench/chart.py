@@ -61,12 +61,13 @@ def _lines(ax, title: str, unit: str, sizes: list[int], crowds: dict, field: str
 
 def _crowd_targets(ax, fleet: dict | None) -> None:
     """On the first-token chart: the crowd targets, and the two replicas' 200 visitors."""
-    goals = [*targets.CROWD_TTFT_P95_MS.items(), (200, targets.FLEET_TTFT_P95_MS)]
-    ax.plot([n for n, _ in goals], [ms for _, ms in goals], "_", color=TARGET["color"],
-            markersize=14, mew=2, label="target (200: two replicas)")
+    goals = list(targets.CROWD_TTFT_P95_MS.items())
     if fleet:
+        goals.append((fleet["visitors"], targets.FLEET_TTFT_P95_MS))
         ax.plot([fleet["visitors"]], [fleet["ttft_p95_ms"] or 0], "D", color="#059669",
                 label=f"{fleet.get('replicas', 2)} replicas")
+    ax.plot([n for n, _ in goals], [ms for _, ms in goals], "_", color=TARGET["color"],
+            markersize=14, mew=2, label="target" + (f" ({fleet['visitors']}: replicas)" if fleet else ""))
     ax.legend(fontsize=8)
 
 
