@@ -18,6 +18,7 @@ from deploy.fleet import Fleet
 from .contenders import APP
 from .emulator_control import EmulatorControl
 from .load_client import Target, crowd, new_client, visit
+from .machine import stolen_s
 from .processes import app_server, child_env, cpu_seconds, emulator_server
 from .profiles import MODEL, PROFILES
 from .stats import ms, percentile
@@ -34,15 +35,16 @@ async def crowd_through(url: str, visitors: int, pids: list[int], first_get: str
     target.first_get = first_get
     for _ in range(WARMUP_VISITS * 2):
         await visit(target, MESSAGE)
-    cpu_before = sum(cpu_seconds(pid) for pid in pids)
+    cpu_before, stolen_before = sum(cpu_seconds(pid) for pid in pids), stolen_s()
     wall, visits = await crowd(target, visitors, MESSAGE)
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+    stolen = stolen_s() - stolen_before
     ttfts = [v.ttft for v in visits if not v.failed]
     failed = [v for v in visits if v.failed]
     return {"visitors": visitors, "wall_s": round(wall, 3),
             "ttft_p50_ms": ms(percentile(ttfts, 50)), "ttft_p95_ms": ms(percentile(ttfts, 95)),
             "failures": len(failed), "errors": [v.error or "no reply" for v in failed][:3],
-            "cpu_s": round(cpu, 3)}
+            "cpu_s": round(cpu, 3), "stolen_s": round(stolen, 2)}
 
 
 def measure_fleet(emulator_url: str, visitors: int, log_dir: Path, replicas: int = 2) -> dict:

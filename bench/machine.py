@@ -44,6 +44,17 @@ def machine_info(chromium: str | None = None) -> dict:
     }
 
 
+def stolen_s() -> float:
+    """CPU seconds the hypervisor has taken from this machine's cores since boot (the steal
+    column of /proc/stat; 0 where it is not reported). On a shared virtual machine a
+    neighbour's load shows up here, and as slower figures in the same code's run."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def describe(machine: dict) -> str:
     """One line, e.g. for a chart's footer."""
     return (f"{machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, "

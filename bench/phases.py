@@ -9,6 +9,7 @@ from .browser import launch, watch_reply
 from .contenders import APP, BASELINE, CONTENDERS, Contender
 from .emulator_control import EmulatorControl
 from .load_client import Target, crowd, new_client, raw_first_token, visit
+from .machine import stolen_s
 from .processes import Server, app_server
 from .profiles import MODEL, Profile
 from .stats import median, ms, percentile
@@ -107,10 +108,10 @@ async def measure_crowds(contender: Contender, target: Target, server: Server,
         await asyncio.sleep(SETTLE_S)
         control.clear_streams()
         peak = [server.rss_mb()]
-        cpu_before = server.cpu_seconds()
+        cpu_before, stolen_before = server.cpu_seconds(), stolen_s()
         wall, visits = await crowd(target, visitors, MESSAGE,
                                    on_tick=lambda peak=peak: peak.append(server.rss_mb()))
-        cpu = server.cpu_seconds() - cpu_before
+        cpu, stolen = server.cpu_seconds() - cpu_before, stolen_s() - stolen_before
         # One content chunk is one token; the terminal event repeats the text.
         tokens = sum(max(0, s["events"] - 1) for s in control.streams())
         ttfts = [v.ttft for v in visits if not v.failed]
@@ -121,5 +122,6 @@ async def measure_crowds(contender: Contender, target: Target, server: Server,
             "failures": len(failed), "errors": [v.error or "no reply" for v in failed][:3],
             "resent": sum(v.resent for v in visits),
             "ttft_ms": sorted(ms(t) for t in ttfts),
-            "cpu_s": round(cpu, 3), "tokens": tokens, "rss_peak_mb": round(max(peak), 1)}
+            "cpu_s": round(cpu, 3), "stolen_s": round(stolen, 2), "tokens": tokens,
+            "rss_peak_mb": round(max(peak), 1)}
     return out

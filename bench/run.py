@@ -22,7 +22,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
 from bench import fleet_phase, phases, report  # noqa: E402
 from bench.contenders import APP, BASELINE, CONTENDERS  # noqa: E402
 from bench.emulator_control import EmulatorControl  # noqa: E402
-from bench.machine import machine_info  # noqa: E402
+from bench.machine import machine_info, stolen_s  # noqa: E402
 from bench.processes import app_server, emulator_server  # noqa: E402
 from bench.profiles import PROFILES  # noqa: E402
 
@@ -49,6 +49,7 @@ def run(profile_name: str, out: Path, command: str) -> dict:
     profile = PROFILES[profile_name]
     started, clock = datetime.now(UTC), time.perf_counter()
     machine = machine_info()  # before we load the machine ourselves
+    stolen_before = stolen_s()
     log_dir = Path(tempfile.mkdtemp(prefix="bench-logs-"))
     _say(f"{profile_name} run; server logs in {log_dir}")
     emulator = emulator_server(log_dir).start()
@@ -96,7 +97,8 @@ def run(profile_name: str, out: Path, command: str) -> dict:
         "command": command, "profile": profile.__dict__ | {"crowds": list(profile.crowds)},
         "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
         "duration_s": round(time.perf_counter() - clock, 1),
-        "machine": machine | {"chromium": browser.get("chromium")},
+        "machine": machine | {"chromium": browser.get("chromium"),
+                              "stolen_s": round(stolen_s() - stolen_before, 1)},
         "contenders": {c.key: {"label": c.label, "command": f"python {c.script}"}
                        for c in CONTENDERS},
         "ttft": ttft, "browser": browser, "concurrency": crowds, "fleet": fleet,

@@ -11,6 +11,8 @@ import pytest
 from gradio.utils import diff
 
 from bench.gradio_protocol import SSEDecoder, apply_diff, assistant_text
+from bench.machine import stolen_s
+from bench.report import fleet_table, steal_note
 from bench.stats import percentile, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +60,36 @@ def test_percentiles_and_ratios():
     assert ratio(1.0, 0.0) is None
 
 
+def _steal_in_proc_stat() -> float:
+    return int(Path("/proc/stat").read_text().split()[8]) / os.sysconf("SC_CLK_TCK")
+
+
+def test_stolen_cpu_is_the_steal_column_of_proc_stat():
+    before = _steal_in_proc_stat()
+    assert before <= stolen_s() <= _steal_in_proc_stat()
+
+
+def test_the_report_says_how_much_cpu_the_host_took_during_the_run_and_the_big_crowds():
+    crowd = {"wall_s": 3.0, "ttft_p50_ms": 500, "ttft_p95_ms": 900, "failures": 0, "cpu_s": 4.0}
+    results = {"machine": {"cores": 2, "stolen_s": 12.6}, "duration_s": 300.0,
+               "concurrency": {"app": {"10": {**crowd, "stolen_s": 0.0},
+                                       "100": {**crowd, "stolen_s": 0.4},
+                                       "200": {**crowd, "stolen_s": 1.25}}},
+               "fleet": {**crowd, "visitors": 200, "replicas": 2, "stolen_s": 0.05}}
+    assert steal_note(results) == (
+        " CPU taken from this machine by its host (steal, /proc/stat): 12.6 s over the run "
+        "(2.1 % of its cores' time); during this app's crowds of 100 visitors 0.40, "
+        "200 visitors 1.25 s.")
+    table = fleet_table(results)
+    assert table[3].endswith("| Failures | CPU (s) | Taken by the host (CPU s) |")
+    assert table[5] == "| 2 × this app behind haproxy, with Redis | 3.00 | 500 | 900 | 0 | 4.00 | 0.05 |"
+    assert table[6] == "| 1 × this app | 3.00 | 500 | 900 | 0 | 4.00 | 1.25 |"
+    # Results written before steal was measured: no note, a dash in the table.
+    del results["machine"]["stolen_s"], results["fleet"]["stolen_s"]
+    assert steal_note(results) == ""
+    assert fleet_table(results)[5].endswith("| 0 | 4.00 | — |")
+
+
 # -- the whole command, tiny ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -84,6 +116,7 @@ def test_smoke_run_writes_the_json_the_table_and_the_chart(smoke_run):
     assert results["command"] == "python bench/run.py --smoke"
     machine = results["machine"]
     assert machine["cores"] >= 1 and machine["gradio"] and machine["python"] and machine["chromium"]
+    assert machine["stolen_s"] >= 0 and "CPU taken from this machine by its host" in table
     assert {"ttft", "browser", "concurrency", "cost", "startup", "table"} <= results.keys()
     assert len(results["table"]) >= 10
     for row in results["table"]:
@@ -102,7 +135,7 @@ def test_smoke_run_measured_both_apps_without_failures(smoke_run):
         for visitors, crowd in results["concurrency"][key].items():
             assert crowd["failures"] == 0, crowd["errors"]
             assert crowd["tokens"] == int(visitors) * 10 and crowd["wall_s"] > 0.15
-            assert crowd["rss_peak_mb"] > 50
+            assert crowd["rss_peak_mb"] > 50 and crowd["stolen_s"] >= 0
         cost = results["cost"][key]
         assert cost["cpu_s_per_1k_tokens"] > 0 and cost["rss_idle_mb"] > 50
         assert 0.5 < results["startup"][key]["median_s"] < 60
